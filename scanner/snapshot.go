@@ -32,11 +32,15 @@ type Snapshot struct {
 	Destinations []LinkedBucket `json:"destinations"`
 	// Roles are every role named in a replication configuration, sorted by ARN.
 	Roles []Role `json:"roles"`
+	// Errors are reads that failed above the bucket level (the caller's identity,
+	// ListBuckets): the buckets they would have listed are missing from the snapshot.
+	Errors []CollectionError `json:"errors,omitempty"`
 }
 
 // Component names say which part of the collected data a read error makes unknown.
 // Checks declare the components they need in their METADATA (custom.requires).
 const (
+	ComponentAccount     = "account"
 	ComponentBucket      = "bucket"
 	ComponentReplication = "replication"
 	ComponentVersioning  = "versioning"
@@ -57,9 +61,10 @@ type CollectionError struct {
 
 // Bucket is one listed bucket and what was read from it.
 type Bucket struct {
-	Name         string     `json:"Name"`
-	Arn          string     `json:"Arn"`
-	AccountID    string     `json:"AccountId"`
+	Name      string `json:"Name"`
+	Arn       string `json:"Arn"`
+	AccountID string `json:"AccountId"`
+	// Region is "" when it could not be resolved (see Errors).
 	Region       string     `json:"Region"`
 	CreationDate *time.Time `json:"CreationDate,omitempty"`
 	// Versioning is nil when it could not be read.
@@ -225,6 +230,7 @@ func (s *Snapshot) Sort() {
 	})
 	sort.Slice(s.Destinations, func(i, j int) bool { return s.Destinations[i].Arn < s.Destinations[j].Arn })
 	sort.Slice(s.Roles, func(i, j int) bool { return s.Roles[i].Arn < s.Roles[j].Arn })
+	sortErrors(s.Errors)
 	for i := range s.Buckets {
 		sortErrors(s.Buckets[i].Errors)
 	}
@@ -247,6 +253,9 @@ func sortErrors(es []CollectionError) {
 
 // Complete reports whether every read of the snapshot succeeded.
 func (s *Snapshot) Complete() bool {
+	if len(s.Errors) > 0 {
+		return false
+	}
 	for _, b := range s.Buckets {
 		if len(b.Errors) > 0 {
 			return false
@@ -305,8 +314,8 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
 	}
 	for i, b := range s.Buckets {
-		if b.Name == "" || b.AccountID == "" || b.Region == "" {
-			return nil, fmt.Errorf("%w: bucket #%d lacks Name, AccountId or Region", ErrSnapshot, i+1)
+		if b.Name == "" || b.AccountID == "" {
+			return nil, fmt.Errorf("%w: bucket #%d lacks Name or AccountId", ErrSnapshot, i+1)
 		}
 	}
 	s.Sort()

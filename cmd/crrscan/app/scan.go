@@ -1,0 +1,250 @@
+// Package app is crrscan's pipeline: discover and collect (or load a snapshot),
+// evaluate, build the result, render, and decide the exit code. Commands in
+// cmd/crrscan only wire flags into the configs defined here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/crrscan/crrscan/policies"
+	"github.com/crrscan/crrscan/report"
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// ScanConfig is everything one `crrscan scan` run needs.
+type ScanConfig struct {
+	// AWS holds the credentials, region and endpoint settings for a live scan.
+	AWS scanner.Options
+	// FromSnapshot, when set, evaluates a snapshot file instead of calling AWS.
+	FromSnapshot string
+	// SnapshotOut, when set, writes what was collected to this file.
+	SnapshotOut string
+	// Formats are the output formats; "table" goes to Stdout, the rest to OutputDir.
+	Formats []string
+	// OutputDir receives the report files.
+	OutputDir string
+	// FailOn is the severity threshold for exit code 1.
+	FailOn report.FailOn
+	// PolicyDirs are extra directories of custom Rego checks.
+	PolicyDirs []string
+	// Version is the tool version recorded in the result.
+	Version string
+	// Color enables colours in the table.
+	Color bool
+	// Now returns the current time (pinned in tests).
+	Now func() time.Time
+	// Stdout receives the table; Stderr receives logs and the closing lines.
+	Stdout, Stderr io.Writer
+	// Logger receives structured logs.
+	Logger *slog.Logger
+}
+
+// UsageError makes err an exit-code-2 error: bad input, nothing was scanned.
+func UsageError(err error) error {
+	return &report.ExitError{Code: report.ExitUsage, Err: err}
+}
+
+// Scan runs one scan and returns the exit code the result calls for. Bad input
+// (flags, snapshot, policies, output directory) is returned as an exit-code-2 error
+// before anything is scanned or written.
+func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	writers := make(map[string]report.Writer, len(cfg.Formats))
+	for _, f := range cfg.Formats {
+		w, err := report.NewWriter(f, report.Options{Color: cfg.Color})
+		if err != nil {
+			return 0, UsageError(err)
+		}
+		writers[f] = w
+	}
+	if needsDir(cfg.Formats) {
+		if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
+			return 0, UsageError(fmt.Errorf("output directory: %w", err))
+		}
+	}
+	engine, err := policies.New(ctx, cfg.PolicyDirs...)
+	if err != nil {
+		return 0, UsageError(fmt.Errorf("load policies: %w", err))
+	}
+
+	started := cfg.Now().UTC()
+	snap, source, err := collect(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	if cfg.SnapshotOut != "" {
+		if err := writeFileAtomic(cfg.SnapshotOut, func(w io.Writer) error { return scanner.WriteSnapshot(w, snap) }); err != nil {
+			return 0, fmt.Errorf("write snapshot: %w", err)
+		}
+	}
+
+	findings, outcomes, err := engine.EvaluateSnapshot(ctx, snap, concurrency(cfg.AWS.Concurrency))
+	if err != nil {
+		return 0, fmt.Errorf("evaluate: %w", err)
+	}
+	checks := engine.Checks()
+	infos := make([]report.CheckInfo, 0, len(checks))
+	for _, c := range checks {
+		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: c.Severity})
+	}
+	res := report.NewResult(
+		report.Tool{Name: "crrscan", Version: cfg.Version},
+		report.ScanInfo{
+			StartedAt:      started,
+			FinishedAt:     cfg.Now().UTC(),
+			Accounts:       nonNil(snap.Accounts),
+			Regions:        nonNil(snap.Regions),
+			BucketsScanned: len(snap.Buckets),
+			Complete:       snap.Complete(),
+			PolicyDigest:   engine.Digest(),
+			Source:         source,
+		},
+		infos, findings, outcomes)
+
+	if err := render(cfg, writers, res); err != nil {
+		return 0, err
+	}
+	if !res.Scan.Complete {
+		fmt.Fprintln(cfg.Stderr, incompleteLine(snap))
+	}
+	return res.ExitCode(cfg.FailOn), nil
+}
+
+func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, error) {
+	if cfg.FromSnapshot != "" {
+		s, err := scanner.ReadSnapshotFile(cfg.FromSnapshot)
+		if err != nil {
+			return nil, "", UsageError(err)
+		}
+		return s, "snapshot:" + filepath.Base(cfg.FromSnapshot), nil
+	}
+	opts := cfg.AWS
+	opts.Logger = cfg.Logger
+	clients, err := scanner.NewAWSClients(ctx, opts)
+	if err != nil {
+		return nil, "", UsageError(fmt.Errorf("aws configuration: %w", err))
+	}
+	s, err := scanner.Scan(ctx, clients, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("scan: %w", err)
+	}
+	return s, "aws", nil
+}
+
+func render(cfg ScanConfig, writers map[string]report.Writer, res *report.Result) error {
+	for _, f := range cfg.Formats {
+		w := writers[f]
+		name := report.FileName(f)
+		if name == "" {
+			if err := w.Write(cfg.Stdout, res); err != nil {
+				return fmt.Errorf("write %s: %w", f, err)
+			}
+			continue
+		}
+		path := filepath.Join(cfg.OutputDir, name)
+		if err := writeFileAtomic(path, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
+			return fmt.Errorf("write %s report: %w", f, err)
+		}
+		fmt.Fprintf(cfg.Stderr, "wrote %s\n", path)
+	}
+	return nil
+}
+
+// writeFileAtomic writes through a temporary file in the same directory and renames
+// it into place, so a failure never leaves a partial report behind.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}
+
+func needsDir(formats []string) bool {
+	for _, f := range formats {
+		if report.FileName(f) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func concurrency(n int) int {
+	if n <= 0 {
+		return 16
+	}
+	return n
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// incompleteLine says how much of the estate was not fully read.
+func incompleteLine(s *scanner.Snapshot) string {
+	buckets := 0
+	accounts := map[string]bool{}
+	for _, b := range s.Buckets {
+		if len(b.Errors) > 0 {
+			buckets++
+			accounts[b.AccountID] = true
+		}
+	}
+	linked := 0
+	for _, d := range s.Destinations {
+		if len(d.Errors) > 0 {
+			linked++
+		}
+	}
+	for _, r := range s.Roles {
+		if len(r.Errors) > 0 {
+			linked++
+		}
+	}
+	line := fmt.Sprintf("scan incomplete: %d of %d buckets (in %d accounts) and %d linked resources were not fully read; see the CRR-090 findings",
+		buckets, len(s.Buckets), len(accounts), linked)
+	if len(s.Errors) > 0 {
+		line += fmt.Sprintf("; %d account-level reads failed, so buckets may be missing", len(s.Errors))
+	}
+	return line
+}
+
+// IsUsage reports whether err is an exit-code-2 error.
+func IsUsage(err error) bool {
+	var ee *report.ExitError
+	return errors.As(err, &ee) && ee.Code == report.ExitUsage
+}

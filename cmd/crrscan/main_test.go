@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/crrscan/crrscan/report"
+	"github.com/crrscan/crrscan/scanner/scantest"
+)
+
+// binPath is the crrscan binary built once for this package's tests.
+var binPath string
+
+// moto is the emulator shared by this package's integration tests (nil when absent
+// outside CI).
+var moto *scantest.Moto
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "crrscan-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binPath = filepath.Join(dir, "crrscan")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build crrscan:", err)
+		return 1
+	}
+	mt, err := scantest.StartMoto()
+	switch {
+	case err == nil:
+		moto = mt
+		defer mt.Close()
+	case os.Getenv("CI") == "true":
+		fmt.Fprintln(os.Stderr, "moto_server is required under CI=true:", err)
+		return 1
+	default:
+		fmt.Fprintln(os.Stderr, "moto_server unavailable, integration tests will skip:", err)
+	}
+	return m.Run()
+}
+
+// runResult is one crrscan process run.
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCrrscan(t *testing.T, env []string, args ...string) runResult {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run crrscan: %v", err)
+	}
+	return runResult{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+func readResult(t *testing.T, path string) report.Result {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read result: %v", err)
+	}
+	var r report.Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return r
+}
+
+func TestBadInputExitsTwoWithOneLine(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.json")
+	if err := os.WriteFile(corrupt, []byte(`{"schema_version":"1","buckets":[{"Name":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	otherSchema := filepath.Join(dir, "v9.json")
+	if err := os.WriteFile(otherSchema, []byte(`{"schema_version":"9","buckets":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown format", []string{"scan", "--from-snapshot", demo, "--format", "pdf"}, "pdf"},
+		{"unknown flag", []string{"scan", "--frobnicate"}, "frobnicate"},
+		{"missing snapshot", []string{"scan", "--from-snapshot", filepath.Join(dir, "nope.json")}, "nope.json"},
+		{"corrupt snapshot", []string{"scan", "--from-snapshot", corrupt}, "corrupt.json"},
+		{"other schema", []string{"scan", "--from-snapshot", otherSchema}, "schema_version"},
+		{"bad fail-on", []string{"scan", "--from-snapshot", demo, "--fail-on", "severe"}, "severe"},
+		{"unknown command", []string{"scna"}, "scna"},
+		{"unknown check", []string{"checks", "explain", "CRR-999"}, "CRR-999"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			res := runCrrscan(t, nil, append(tc.args, "--output-dir", out)...)
+			if tc.name == "unknown command" || tc.name == "unknown check" {
+				res = runCrrscan(t, nil, tc.args...)
+			}
+			if res.code != 2 {
+				t.Fatalf("exit code %d, want 2; stderr:\n%s", res.code, res.stderr)
+			}
+			lines := strings.Split(strings.TrimRight(res.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("want one line naming %q on stderr, got:\n%s", tc.want, res.stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				entries, _ := os.ReadDir(out)
+				if len(entries) > 0 {
+					t.Fatalf("bad input wrote %d files to the output directory", len(entries))
+				}
+			}
+		})
+	}
+}
+
+var timestampLine = regexp.MustCompile(`"(started_at|finished_at)": "[^"]*"`)
+
+func TestSnapshotScanIsDeterministic(t *testing.T) {
+	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
+	var outputs [2][]byte
+	for i := range outputs {
+		dir := t.TempDir()
+		res := runCrrscan(t, nil, "scan", "--from-snapshot", demo, "--format", "json", "--output-dir", dir)
+		if res.code != 3 && res.code != 1 {
+			t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "crrscan.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs[i] = timestampLine.ReplaceAll(data, []byte(`"$1": "-"`))
+	}
+	if !bytes.Equal(outputs[0], outputs[1]) {
+		t.Fatal("two scans of the same snapshot gave different JSON")
+	}
+	if bytes.Count(outputs[0], []byte(`"check_id"`)) < 9 {
+		t.Fatalf("suspiciously few findings in the demo result")
+	}
+}
+
+// TestDemoExercisesEveryCheck proves the demo estate makes every implemented check
+// fail on some bucket and pass on another, and has exactly one unreadable bucket.
+func TestDemoExercisesEveryCheck(t *testing.T) {
+	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
+	dir := t.TempDir()
+	res := runCrrscan(t, nil, "scan", "--from-snapshot", demo, "--format", "table,json", "--output-dir", dir)
+	if res.code != 3 {
+		t.Fatalf("demo scan exit %d, want 3 (one unreadable bucket); stderr:\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "scan incomplete") {
+		t.Fatalf("no closing line about the incomplete scan on stderr:\n%s", res.stderr)
+	}
+	r := readResult(t, filepath.Join(dir, "crrscan.json"))
+	if len(r.Scan.Accounts) < 2 || len(r.Scan.Regions) < 3 || r.Scan.BucketsScanned < 12 {
+		t.Fatalf("demo estate too small: %d accounts, %d regions, %d buckets", len(r.Scan.Accounts), len(r.Scan.Regions), r.Scan.BucketsScanned)
+	}
+	for _, c := range r.Summary.Checks {
+		if c.CheckID == "CRR-090" {
+			continue
+		}
+		if c.Fail == 0 || c.Pass == 0 {
+			t.Errorf("%s: fail=%d pass=%d; the demo must make it fail somewhere and pass somewhere", c.CheckID, c.Fail, c.Pass)
+		}
+	}
+	unreadable := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.CheckID == "CRR-090" {
+			unreadable[f.Bucket] = true
+		}
+		if !strings.Contains(res.stdout, f.CheckID) {
+			t.Errorf("table lacks %s", f.CheckID)
+		}
+	}
+	if len(unreadable) != 1 {
+		t.Errorf("want exactly one unreadable bucket, got %v", unreadable)
+	}
+}

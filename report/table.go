@@ -1,0 +1,169 @@
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+var _ Writer = (*Table)(nil)
+
+// checkReadError is the check whose findings record reads that failed.
+const checkReadError = "CRR-090"
+
+// messageWidth is the widest the message column grows before it wraps.
+const messageWidth = 60
+
+// maxListed is how many accounts or regions the summary names before it only counts.
+const maxListed = 10
+
+// Table writes one row per finding, in result order, followed by summary lines.
+// Every cell is stripped of control characters, escape sequences and bidi controls.
+// Without Options.Color the output is plain ASCII art with no escape sequence.
+type Table struct {
+	Options Options
+}
+
+// Write renders r to w.
+func (t *Table) Write(w io.Writer, r *Result) error {
+	if r == nil {
+		return errors.New("write table: nil result")
+	}
+	bw := bufio.NewWriter(w)
+	if len(r.Findings) == 0 {
+		if r.Scan.Complete {
+			fmt.Fprintf(bw, "No findings: %s scanned, all applicable checks passed.\n", plural(r.Scan.BucketsScanned, "bucket"))
+		} else {
+			fmt.Fprintf(bw, "No findings: %s scanned, but the scan is incomplete.\n", plural(r.Scan.BucketsScanned, "bucket"))
+		}
+	} else if err := t.renderFindings(bw, r.Findings); err != nil {
+		return err
+	}
+	fmt.Fprintln(bw)
+	t.writeSummary(bw, r)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	return nil
+}
+
+func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
+	symbols := tw.NewSymbols(tw.StyleASCII)
+	if t.Options.Color {
+		symbols = tw.NewSymbols(tw.StyleLight)
+	}
+	cfg := tablewriter.NewConfigBuilder().
+		ForColumn(6).WithMaxWidth(messageWidth).Build().
+		Row().Formatting().WithAutoWrap(tw.WrapNormal).Build().Build().
+		Build()
+	opts := []tablewriter.Option{
+		tablewriter.WithConfig(cfg),
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: symbols})),
+	}
+	if t.Options.Width > 0 {
+		opts = append(opts, tablewriter.WithMaxWidth(t.Options.Width))
+	}
+	tbl := tablewriter.NewTable(w, opts...)
+	tbl.Header("Severity", "Check", "Status", "Account", "Region", "Bucket", "Message")
+	rows := make([][]string, len(fs))
+	for i, f := range fs {
+		rows[i] = []string{
+			t.severity(terminalText(f.Severity)),
+			terminalText(f.CheckID),
+			terminalText(f.Status),
+			terminalText(f.AccountID),
+			terminalText(f.Region),
+			terminalText(f.Bucket),
+			terminalText(f.Message),
+		}
+	}
+	if err := tbl.Bulk(rows); err != nil {
+		return fmt.Errorf("table rows: %w", err)
+	}
+	if err := tbl.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	return nil
+}
+
+// severity colours an already sanitised severity when colours are on.
+func (t *Table) severity(s string) string {
+	if !t.Options.Color {
+		return s
+	}
+	code := map[string]string{
+		"critical": "1;31",
+		"high":     "31",
+		"medium":   "33",
+		"low":      "36",
+		"info":     "2",
+		"error":    "1;35",
+	}[s]
+	if code == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (t *Table) writeSummary(w io.Writer, r *Result) {
+	fmt.Fprintf(w, "Buckets scanned: %d\n", r.Scan.BucketsScanned)
+	fmt.Fprintf(w, "Accounts: %s\n", listed(r.Scan.Accounts))
+	fmt.Fprintf(w, "Regions: %s\n", listed(r.Scan.Regions))
+
+	open, errs, waived, readErrs := 0, 0, 0, 0
+	openBySev := map[string]int{}
+	for _, f := range r.Findings {
+		switch f.Status {
+		case StatusFail:
+			open++
+			openBySev[f.Severity]++
+		case StatusError:
+			errs++
+		case StatusWaived:
+			waived++
+		}
+		if f.CheckID == checkReadError {
+			readErrs++
+		}
+	}
+	bySev := make([]string, 0, len(Severities()))
+	for _, s := range Severities() {
+		bySev = append(bySev, fmt.Sprintf("%s %d", s, openBySev[s]))
+	}
+	fmt.Fprintf(w, "Open findings: %d (%s)\n", open, strings.Join(bySev, ", "))
+	fmt.Fprintf(w, "Errors: %d\n", errs)
+	fmt.Fprintf(w, "Waived: %d\n", waived)
+	switch {
+	case r.Scan.Complete:
+		fmt.Fprintln(w, "scan complete")
+	case readErrs > 0:
+		fmt.Fprintf(w, "scan incomplete: %s — see %s findings\n", plural(readErrs, "read error"), checkReadError)
+	default:
+		fmt.Fprintln(w, "scan incomplete: no read error was recorded as a finding")
+	}
+}
+
+// listed counts values and names them when there are few.
+func listed(vals []string) string {
+	if len(vals) == 0 || len(vals) > maxListed {
+		return fmt.Sprint(len(vals))
+	}
+	clean := make([]string, len(vals))
+	for i, v := range vals {
+		clean[i] = terminalText(v)
+	}
+	return fmt.Sprintf("%d (%s)", len(vals), strings.Join(clean, ", "))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

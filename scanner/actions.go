@@ -1,0 +1,42 @@
+package scanner
+
+import "sort"
+
+// operationActions maps every SDK operation the scanner calls to the IAM action
+// that authorises it. A test keeps it equal to the methods of S3API, IAMAPI and
+// STSAPI, and the README's read-only policy equal to ReadActions.
+func operationActions() map[string]string {
+	return map[string]string{
+		// S3
+		"ListBuckets":          "s3:ListAllMyBuckets",
+		"HeadBucket":           "s3:ListBucket",
+		"GetBucketLocation":    "s3:GetBucketLocation",
+		"GetBucketReplication": "s3:GetReplicationConfiguration",
+		"GetBucketVersioning":  "s3:GetBucketVersioning",
+		"GetBucketTagging":     "s3:GetBucketTagging",
+		// IAM
+		"GetRole":                  "iam:GetRole",
+		"ListRolePolicies":         "iam:ListRolePolicies",
+		"GetRolePolicy":            "iam:GetRolePolicy",
+		"ListAttachedRolePolicies": "iam:ListAttachedRolePolicies",
+		"GetPolicy":                "iam:GetPolicy",
+		"GetPolicyVersion":         "iam:GetPolicyVersion",
+		// STS
+		"GetCallerIdentity": "sts:GetCallerIdentity",
+	}
+}
+
+// ReadActions returns, sorted, the IAM actions the scanner needs: the read-only
+// policy to grant the identity that runs crrscan.
+func ReadActions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range operationActions() {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

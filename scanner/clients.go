@@ -1,0 +1,177 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// S3API is the part of the S3 client the scanner calls. Every method maps to one
+// IAM action in ReadActions.
+type S3API interface {
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	GetBucketReplication(ctx context.Context, in *s3.GetBucketReplicationInput, optFns ...func(*s3.Options)) (*s3.GetBucketReplicationOutput, error)
+	GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, optFns ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+}
+
+// IAMAPI is the part of the IAM client the scanner calls to read replication roles.
+type IAMAPI interface {
+	GetRole(ctx context.Context, in *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	ListRolePolicies(ctx context.Context, in *iam.ListRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
+	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	ListAttachedRolePolicies(ctx context.Context, in *iam.ListAttachedRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
+	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, optFns ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, optFns ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+}
+
+// STSAPI is the part of the STS client the scanner calls.
+type STSAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// Clients hands out the AWS clients of one account. S3 clients are per region
+// because S3 answers a request sent to another region's endpoint with a redirect
+// that the SDK does not follow; S3("") is the client of the default region.
+// Implementations must be safe for concurrent use.
+type Clients interface {
+	S3(region string) S3API
+	IAM() IAMAPI
+	STS() STSAPI
+}
+
+// Options configures the AWS clients and the scan.
+type Options struct {
+	// Profile is a named profile of the shared AWS config; "" uses the standard chain.
+	Profile string
+	// Region is the default region; "" uses the standard chain, then us-east-1.
+	Region string
+	// EndpointURL points every client at one endpoint (an emulator); S3 then uses
+	// path-style addressing.
+	EndpointURL string
+	// Concurrency bounds the reads in flight; 0 means DefaultConcurrency.
+	Concurrency int
+	// Logger receives progress at debug level; nil discards it.
+	Logger *slog.Logger
+}
+
+// DefaultConcurrency is the number of concurrent reads when Options.Concurrency is 0.
+const DefaultConcurrency = 16
+
+// DefaultRegion is the region used when neither the options nor the AWS
+// configuration name one.
+const DefaultRegion = "us-east-1"
+
+// maxAttempts is how often a throttled or transiently failing request is tried.
+// With the retry quota disabled, throttling slows the scan instead of failing reads.
+const maxAttempts = 10
+
+func (o Options) concurrency() int {
+	if o.Concurrency <= 0 {
+		return DefaultConcurrency
+	}
+	return o.Concurrency
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// NewAWSClients loads the standard AWS configuration (environment, shared config
+// and credentials files, profile, SSO, instance roles) and returns clients built
+// from it. It makes no request.
+func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(newRetryer),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, o.concurrency())
+		})),
+	}
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.EndpointURL != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load aws config: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	return newAWSClients(cfg), nil
+}
+
+// newRetryer retries throttling and transient errors up to maxAttempts times and
+// never gives up early because of the client-side retry quota.
+func newRetryer() aws.Retryer {
+	return retry.NewStandard(func(so *retry.StandardOptions) {
+		so.MaxAttempts = maxAttempts
+		so.RateLimiter = ratelimit.None
+	})
+}
+
+// awsClients implements Clients with the SDK's clients.
+type awsClients struct {
+	cfg aws.Config
+	iam *iam.Client
+	sts *sts.Client
+
+	mu sync.Mutex
+	s3 map[string]*s3.Client
+}
+
+// newAWSClients builds clients from cfg. A BaseEndpoint (from EndpointURL or
+// AWS_ENDPOINT_URL) switches S3 to path-style addressing.
+func newAWSClients(cfg aws.Config) *awsClients {
+	return &awsClients{
+		cfg: cfg,
+		iam: iam.NewFromConfig(cfg),
+		sts: sts.NewFromConfig(cfg),
+		s3:  map[string]*s3.Client{},
+	}
+}
+
+// S3 returns the S3 client of region, creating it on first use.
+func (c *awsClients) S3(region string) S3API {
+	if region == "" {
+		region = c.cfg.Region
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl, ok := c.s3[region]; ok {
+		return cl
+	}
+	cl := s3.NewFromConfig(c.cfg, func(so *s3.Options) {
+		so.Region = region
+		so.UsePathStyle = c.cfg.BaseEndpoint != nil
+	})
+	c.s3[region] = cl
+	return cl
+}
+
+// IAM returns the IAM client.
+func (c *awsClients) IAM() IAMAPI { return c.iam }
+
+// STS returns the STS client.
+func (c *awsClients) STS() STSAPI { return c.sts }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -17,8 +18,12 @@ var _ Writer = (*Table)(nil)
 // checkReadError is the check whose findings record reads that failed.
 const checkReadError = "CRR-090"
 
-// messageWidth is the widest the message column grows before it wraps.
-const messageWidth = 60
+// messageWidth is the widest the message column grows before it wraps; with a
+// narrow Options.Width it shrinks down to minMessageWidth.
+const (
+	messageWidth    = 60
+	minMessageWidth = 20
+)
 
 // maxListed is how many accounts or regions the summary names before it only counts.
 const maxListed = 10
@@ -58,23 +63,11 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 	if t.Options.Color {
 		symbols = tw.NewSymbols(tw.StyleLight)
 	}
-	cfg := tablewriter.NewConfigBuilder().
-		ForColumn(6).WithMaxWidth(messageWidth).Build().
-		Row().Formatting().WithAutoWrap(tw.WrapNormal).Build().Build().
-		Build()
-	opts := []tablewriter.Option{
-		tablewriter.WithConfig(cfg),
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: symbols})),
-	}
-	if t.Options.Width > 0 {
-		opts = append(opts, tablewriter.WithMaxWidth(t.Options.Width))
-	}
-	tbl := tablewriter.NewTable(w, opts...)
-	tbl.Header("Severity", "Check", "Status", "Account", "Region", "Bucket", "Message")
+	header := []string{"Severity", "Check", "Status", "Account", "Region", "Bucket", "Message"}
 	rows := make([][]string, len(fs))
 	for i, f := range fs {
 		rows[i] = []string{
-			t.severity(terminalText(f.Severity)),
+			terminalText(f.Severity),
 			terminalText(f.CheckID),
 			terminalText(f.Status),
 			terminalText(f.AccountID),
@@ -83,6 +76,24 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 			terminalText(f.Message),
 		}
 	}
+	msgCol, msgWidth := len(header)-1, t.messageWidth(header, rows)
+	for _, row := range rows {
+		row[msgCol] = wrapText(row[msgCol], msgWidth)
+	}
+	cfg := tablewriter.NewConfigBuilder().
+		// The column maximum includes the cell's padding (one space on each side);
+		// the lines already fit, so the table does not re-wrap them.
+		ForColumn(msgCol).WithMaxWidth(msgWidth + 2).Build().
+		Row().Formatting().WithAutoWrap(tw.WrapNormal).Build().Build().
+		Build()
+	tbl := tablewriter.NewTable(w,
+		tablewriter.WithConfig(cfg),
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: symbols})))
+	tbl.Header(header)
+	for _, row := range rows {
+		// Colour after measuring widths; the escape sequences are the writer's own.
+		row[0] = t.severity(row[0])
+	}
 	if err := tbl.Bulk(rows); err != nil {
 		return fmt.Errorf("table rows: %w", err)
 	}
@@ -90,6 +101,61 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 		return fmt.Errorf("render table: %w", err)
 	}
 	return nil
+}
+
+// messageWidth is the width the message column wraps at: messageWidth, or less when
+// Options.Width leaves less room beside the other columns (never below
+// minMessageWidth; the table is then wider than asked rather than unreadable).
+func (t *Table) messageWidth(header []string, rows [][]string) int {
+	if t.Options.Width <= 0 {
+		return messageWidth
+	}
+	// Each column takes its content, one space of padding on each side and a border;
+	// one more border opens the line.
+	used := 1 + 3
+	for col := 0; col < len(header)-1; col++ {
+		w := twwidth.Width(strings.ToUpper(header[col]))
+		for _, row := range rows {
+			w = max(w, twwidth.Width(row[col]))
+		}
+		used += w + 3
+	}
+	return min(messageWidth, max(minMessageWidth, t.Options.Width-used))
+}
+
+// wrapText wraps s at spaces into lines of at most width display columns, and
+// breaks words longer than a line (ARNs, hostile run-on text) so that no line is
+// wider. Lines are joined with "\n", which the table keeps as line breaks.
+func wrapText(s string, width int) string {
+	var lines []string
+	line, lineWidth := "", 0
+	flush := func() {
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line, lineWidth = "", 0
+	}
+	for _, word := range strings.Fields(s) {
+		w := twwidth.Width(word)
+		switch {
+		case line != "" && lineWidth+1+w <= width:
+			line, lineWidth = line+" "+word, lineWidth+1+w
+		case w <= width:
+			flush()
+			line, lineWidth = word, w
+		default:
+			flush()
+			for _, r := range word {
+				rw := twwidth.Width(string(r))
+				if lineWidth+rw > width && line != "" {
+					flush()
+				}
+				line, lineWidth = line+string(r), lineWidth+rw
+			}
+		}
+	}
+	flush()
+	return strings.Join(lines, "\n")
 }
 
 // severity colours an already sanitised severity when colours are on.

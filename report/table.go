@@ -76,7 +76,7 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 			terminalText(f.Message),
 		}
 	}
-	msgCol, msgWidth := len(header)-1, t.messageWidth(header, rows)
+	msgCol, msgWidth := len(header)-1, t.messageColumnWidth(header, rows)
 	for _, row := range rows {
 		row[msgCol] = wrapText(row[msgCol], msgWidth)
 	}
@@ -103,10 +103,10 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 	return nil
 }
 
-// messageWidth is the width the message column wraps at: messageWidth, or less when
-// Options.Width leaves less room beside the other columns (never below
+// messageColumnWidth is the width the message column wraps at: messageWidth, or
+// less when Options.Width leaves less room beside the other columns (never below
 // minMessageWidth; the table is then wider than asked rather than unreadable).
-func (t *Table) messageWidth(header []string, rows [][]string) int {
+func (t *Table) messageColumnWidth(header []string, rows [][]string) int {
 	if t.Options.Width <= 0 {
 		return messageWidth
 	}
@@ -163,14 +163,21 @@ func (t *Table) severity(s string) string {
 	if !t.Options.Color {
 		return s
 	}
-	code := map[string]string{
-		"critical": "1;31",
-		"high":     "31",
-		"medium":   "33",
-		"low":      "36",
-		"info":     "2",
-		"error":    "1;35",
-	}[s]
+	var code string
+	switch s {
+	case "critical":
+		code = "1;31"
+	case "high":
+		code = "31"
+	case "medium":
+		code = "33"
+	case "low":
+		code = "36"
+	case "info":
+		code = "2"
+	case "error":
+		code = "1;35"
+	}
 	if code == "" {
 		return s
 	}

@@ -17,7 +17,8 @@ type Options struct {
 	// Color allows ANSI colours and Unicode borders; set it only when standard
 	// output is a terminal.
 	Color bool
-	// Width is the maximum table width in columns; 0 means no limit.
+	// Width is the terminal width in columns: the table's message column wraps
+	// narrower (down to 20 columns) so that the table fits; 0 means no limit.
 	Width int
 }
 

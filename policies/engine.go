@@ -1,0 +1,485 @@
+// Package policies loads, validates and evaluates crrscan's checks: embedded Rego
+// packages under data.crr.checks (one per check, each with a METADATA block), the
+// shared Rego library under data.crr.lib, and any checks from --policy-dir. It never
+// calls AWS.
+package policies
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/crrscan/crrscan/report"
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// embedded holds the built-in checks and the shared library (tests included: they
+// are filtered out when loading for evaluation and run by the package's Go tests).
+//
+//go:embed checks lib
+var embedded embed.FS
+
+// Outcomes of a check on one bucket.
+const (
+	OutcomePass  = "pass"
+	OutcomeFail  = "fail"
+	OutcomeError = "error"
+)
+
+// ErrorCheckID is the check that reports collection errors.
+const ErrorCheckID = "CRR-090"
+
+// query evaluates every check at once: the deny objects keyed by package, and the
+// packages whose applies rule is true for the input.
+const query = `deny := {[pkg, f] | f := data.crr.checks[pkg].deny[_]}; applies := {pkg | data.crr.checks[pkg].applies == true}`
+
+// Engine holds the compiled checks and one prepared query. It is immutable after New
+// and safe for concurrent Evaluate calls.
+type Engine struct {
+	checks []check // sorted by id
+	byPkg  map[string]*check
+	query  rego.PreparedEvalQuery
+	digest string
+}
+
+type check struct {
+	Check
+	pkg        string // last package segment
+	hasApplies bool
+}
+
+// Evaluation is one bucket's result.
+type Evaluation struct {
+	// Findings are the bucket's fail and error findings (not yet sorted).
+	Findings []report.Finding
+	// Outcomes maps the id of every check that applies to the bucket to pass, fail or error.
+	Outcomes map[string]string
+}
+
+// New loads the embedded checks and library plus the Rego checks found in policyDirs
+// (recursively; *_test.rego and non-.rego files are skipped), validates every check's
+// METADATA, and prepares the evaluation query once.
+func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
+	mods, err := loadModules(policyDirs)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, problems := collectPackages(mods)
+	names := make([]string, 0, len(pkgs))
+	for n := range pkgs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	e := &Engine{byPkg: map[string]*check{}}
+	owner := map[string]string{}
+	for _, n := range names {
+		cp := pkgs[n]
+		c, ps := checkFromPackage(cp)
+		problems = append(problems, ps...)
+		if len(ps) > 0 {
+			continue
+		}
+		if prev, dup := owner[c.ID]; dup {
+			problems = append(problems, fmt.Sprintf("%s: check id %s is already used by package %s", strings.Join(cp.files, ", "), c.ID, prev))
+			continue
+		}
+		owner[c.ID] = c.Package
+		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies})
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("invalid checks:\n  %s", strings.Join(problems, "\n  "))
+	}
+	if !slices.ContainsFunc(e.checks, func(c check) bool { return c.ID == ErrorCheckID }) {
+		return nil, fmt.Errorf("load policies: check %s is missing", ErrorCheckID)
+	}
+	sort.Slice(e.checks, func(i, j int) bool { return e.checks[i].ID < e.checks[j].ID })
+	for i := range e.checks {
+		e.byPkg[e.checks[i].pkg] = &e.checks[i]
+	}
+
+	opts := []func(*rego.Rego){rego.Query(query)}
+	for _, m := range mods {
+		opts = append(opts, rego.ParsedModule(m.parsed))
+	}
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	e.query = pq
+	e.digest = digest(mods)
+	return e, nil
+}
+
+// loadModules parses the embedded modules and those of every policy directory.
+func loadModules(policyDirs []string) ([]module, error) {
+	res, err := loader.NewFileLoader().WithFS(embedded).WithProcessAnnotation(true).
+		Filtered([]string{"checks", "lib"}, regoFiles)
+	if err != nil {
+		return nil, fmt.Errorf("load embedded policies: %w", err)
+	}
+	mods := modulesOf(res, true)
+	for _, dir := range policyDirs {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, fmt.Errorf("policy dir %s: %w", dir, err)
+		}
+		res, err := loader.NewFileLoader().WithProcessAnnotation(true).Filtered([]string{abs}, regoFiles)
+		if err != nil {
+			return nil, fmt.Errorf("load policy dir %s: %w", dir, err)
+		}
+		mods = append(mods, modulesOf(res, false)...)
+	}
+	return mods, nil
+}
+
+func modulesOf(res *loader.Result, embedded bool) []module {
+	mods := make([]module, 0, len(res.Modules))
+	for _, f := range res.Modules {
+		mods = append(mods, module{name: f.Name, raw: f.Raw, parsed: f.Parsed, embedded: embedded})
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].name < mods[j].name })
+	return mods
+}
+
+// digest hashes the module sources in path order. Only contents count, so moving a
+// policy directory does not change it.
+func digest(mods []module) string {
+	sorted := slices.Clone(mods)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	h := sha256.New()
+	var n [8]byte
+	for _, m := range sorted {
+		binary.BigEndian.PutUint64(n[:], uint64(len(m.raw)))
+		h.Write(n[:])
+		h.Write(m.raw)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Checks returns every loaded check, sorted by id.
+func (e *Engine) Checks() []Check {
+	out := make([]Check, len(e.checks))
+	for i, c := range e.checks {
+		out[i] = c.Check
+		out[i].Requires = slices.Clone(c.Requires)
+	}
+	return out
+}
+
+// Check returns the check with the given id.
+func (e *Engine) Check(id string) (Check, bool) {
+	for _, c := range e.checks {
+		if c.ID == id {
+			cc := c.Check
+			cc.Requires = slices.Clone(c.Requires)
+			return cc, true
+		}
+	}
+	return Check{}, false
+}
+
+// Digest is the sha256 (hex) of the loaded policy sources, for the result's policy_digest.
+func (e *Engine) Digest() string { return e.digest }
+
+// Evaluate judges one bucket. A check that applies but needs a component whose read
+// failed (its METADATA requires) is not judged: its outcome is error and its fail
+// findings are dropped; the CRR-090 finding carries the read error.
+func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
+	doc, err := json.Marshal(in)
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("bucket %s: encode input: %w", in.Bucket.Arn, err)
+	}
+	val, err := ast.ValueFromReader(bytes.NewReader(doc))
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("bucket %s: convert input: %w", in.Bucket.Arn, err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val))
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %w", in.Bucket.Arn, err)
+	}
+	if len(rs) != 1 {
+		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %d results, want 1", in.Bucket.Arn, len(rs))
+	}
+	denies, applies, err := e.decode(rs[0].Bindings)
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("bucket %s: %w", in.Bucket.Arn, err)
+	}
+
+	unreadable := map[string]bool{}
+	for _, ce := range in.Errors {
+		unreadable[ce.Component] = true
+	}
+	ev := Evaluation{Findings: []report.Finding{}, Outcomes: map[string]string{}}
+	for i := range e.checks {
+		c := &e.checks[i]
+		applicable := in.Facts.InScope
+		if c.hasApplies {
+			applicable = applies[c.pkg]
+		}
+		if !applicable {
+			continue
+		}
+		if slices.ContainsFunc(c.Requires, func(r string) bool { return unreadable[r] }) {
+			ev.Outcomes[c.ID] = OutcomeError
+			continue
+		}
+		ds := denies[c.pkg]
+		if len(ds) == 0 {
+			ev.Outcomes[c.ID] = OutcomePass
+			continue
+		}
+		status := c.status()
+		ev.Outcomes[c.ID] = status
+		for _, d := range ds {
+			ev.Findings = append(ev.Findings, c.finding(in, d, status))
+		}
+	}
+	return ev, nil
+}
+
+// status is the outcome and finding status of a check that fired.
+func (c *check) status() string {
+	if c.Severity == report.StatusError {
+		return report.StatusError
+	}
+	return report.StatusFail
+}
+
+func (c *check) finding(in Input, d deny, status string) report.Finding {
+	resource := d.ResourceARN
+	if resource == "" {
+		resource = in.Bucket.Arn
+	}
+	f := report.Finding{
+		CheckID:     c.ID,
+		Title:       c.Title,
+		Severity:    c.Severity,
+		Status:      status,
+		AccountID:   in.Bucket.AccountID,
+		Region:      in.Bucket.Region,
+		Bucket:      in.Bucket.Name,
+		ResourceARN: resource,
+		RuleID:      d.RuleID,
+		Destination: d.Destination,
+		Message:     d.Msg,
+		Evidence:    d.Evidence,
+		Remediation: report.Remediation{
+			Summary:   c.Remediation,
+			Commands:  d.Commands,
+			Documents: d.Documents,
+		},
+	}
+	f.Fingerprint = report.Fingerprint(c.ID, f.AccountID, f.Bucket, f.RuleID, f.Destination, d.Key)
+	return f
+}
+
+// deny is one value of a check's deny set.
+type deny struct {
+	Msg         string         `json:"msg"`
+	RuleID      string         `json:"rule_id"`
+	Destination string         `json:"destination"`
+	ResourceARN string         `json:"resource_arn"`
+	Key         string         `json:"key"`
+	Evidence    map[string]any `json:"evidence"`
+	Commands    []string       `json:"commands"`
+	Documents   map[string]any `json:"documents"`
+}
+
+// decode reads the query's bindings: deny objects by package and the applies set.
+func (e *Engine) decode(b rego.Vars) (map[string][]deny, map[string]bool, error) {
+	rawDenies, ok := b["deny"].([]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("evaluate checks: deny is %T, want a set", b["deny"])
+	}
+	rawApplies, ok := b["applies"].([]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("evaluate checks: applies is %T, want a set", b["applies"])
+	}
+	applies := make(map[string]bool, len(rawApplies))
+	for _, a := range rawApplies {
+		if s, ok := a.(string); ok {
+			applies[s] = true
+		}
+	}
+	denies := map[string][]deny{}
+	for _, raw := range rawDenies {
+		pair, ok := raw.([]any)
+		if !ok || len(pair) != 2 {
+			return nil, nil, fmt.Errorf("evaluate checks: unexpected deny entry %v", raw)
+		}
+		pkg, _ := pair[0].(string)
+		c := e.byPkg[pkg]
+		if c == nil {
+			continue // not a check package (cannot happen after validation)
+		}
+		d, err := decodeDeny(pair[1])
+		if err != nil {
+			return nil, nil, fmt.Errorf("check %s (%s): %w", c.ID, c.Package, err)
+		}
+		denies[pkg] = append(denies[pkg], d)
+	}
+	return denies, applies, nil
+}
+
+// decodeDeny validates one deny value against the check contract.
+func decodeDeny(v any) (deny, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return deny{}, fmt.Errorf("deny value must be an object, got %T", v)
+	}
+	d := deny{Evidence: map[string]any{}, Commands: []string{}, Documents: map[string]any{}}
+	str := func(key string, dst *string) error {
+		raw, ok := obj[key]
+		if !ok || raw == nil {
+			return nil
+		}
+		s, ok := raw.(string)
+		if !ok {
+			return fmt.Errorf("deny field %q must be a string, got %T", key, raw)
+		}
+		*dst = s
+		return nil
+	}
+	obj2 := func(key string, dst map[string]any) error {
+		raw, ok := obj[key]
+		if !ok || raw == nil {
+			return nil
+		}
+		m, ok := raw.(map[string]any)
+		if !ok {
+			return fmt.Errorf("deny field %q must be an object, got %T", key, raw)
+		}
+		for k, v := range m {
+			dst[k] = v
+		}
+		return nil
+	}
+	errs := []error{
+		str("msg", &d.Msg), str("rule_id", &d.RuleID), str("destination", &d.Destination),
+		str("resource_arn", &d.ResourceARN), str("key", &d.Key),
+		obj2("evidence", d.Evidence), obj2("documents", d.Documents),
+	}
+	if raw, ok := obj["commands"]; ok && raw != nil {
+		list, ok := raw.([]any)
+		if !ok {
+			errs = append(errs, fmt.Errorf("deny field \"commands\" must be a list of strings, got %T", raw))
+		}
+		for _, c := range list {
+			s, ok := c.(string)
+			if !ok {
+				errs = append(errs, fmt.Errorf("deny field \"commands\" must be a list of strings, holds %T", c))
+				continue
+			}
+			d.Commands = append(d.Commands, s)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return deny{}, err
+	}
+	if strings.TrimSpace(d.Msg) == "" {
+		return deny{}, errors.New(`deny value has no "msg"`)
+	}
+	return d, nil
+}
+
+// EvaluateSnapshot judges every bucket of s with at most concurrency evaluations at
+// a time (GOMAXPROCS when concurrency < 1). It returns the findings sorted with
+// report.SortFindings, and per check the number of buckets that passed, failed or
+// could not be judged. Snapshot-level read errors (s.Errors) become CRR-090 findings
+// with no bucket; they are not bucket outcomes and are not counted.
+func (e *Engine) EvaluateSnapshot(ctx context.Context, s *scanner.Snapshot, concurrency int) ([]report.Finding, map[string]map[string]int, error) {
+	if concurrency < 1 {
+		concurrency = runtime.GOMAXPROCS(0)
+	}
+	p := pool.NewWithResults[Evaluation]().WithContext(ctx).WithCancelOnError().WithFirstError().
+		WithMaxGoroutines(concurrency)
+	for in := range Inputs(s) {
+		p.Go(func(ctx context.Context) (Evaluation, error) { return e.Evaluate(ctx, in) })
+	}
+	evals, err := p.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+
+	outcomes := make(map[string]map[string]int, len(e.checks))
+	for _, c := range e.checks {
+		outcomes[c.ID] = map[string]int{OutcomePass: 0, OutcomeFail: 0, OutcomeError: 0}
+	}
+	findings := []report.Finding{}
+	for _, ev := range evals {
+		findings = append(findings, ev.Findings...)
+		for id, o := range ev.Outcomes {
+			outcomes[id][o]++
+		}
+	}
+	if len(s.Errors) > 0 {
+		c, _ := e.Check(ErrorCheckID)
+		for _, ce := range s.Errors {
+			findings = append(findings, snapshotErrorFinding(c, ce))
+		}
+	}
+	report.SortFindings(findings)
+	return findings, outcomes, nil
+}
+
+// snapshotErrorFinding reports a read that failed above the bucket level (the
+// caller's identity, ListBuckets) the way CRR-090 reports a bucket's read errors.
+func snapshotErrorFinding(c Check, ce scanner.CollectionError) report.Finding {
+	account := accountOf(ce.Resource)
+	key := ce.Operation + " " + ce.Resource
+	return report.Finding{
+		CheckID:     c.ID,
+		Title:       c.Title,
+		Severity:    c.Severity,
+		Status:      report.StatusError,
+		AccountID:   account,
+		ResourceARN: ce.Resource,
+		Message:     errorMessage(ce),
+		Evidence: map[string]any{
+			"Operation": ce.Operation, "Code": ce.Code, "Message": ce.Message,
+			"Resource": ce.Resource, "Component": ce.Component,
+		},
+		Remediation: report.Remediation{Summary: c.Remediation, Commands: []string{}, Documents: map[string]any{}},
+		Fingerprint: report.Fingerprint(c.ID, account, "", "", "", key),
+	}
+}
+
+// errorMessage is crr.lib.errors.message in Go (a test keeps the two equal).
+func errorMessage(ce scanner.CollectionError) string {
+	code := ce.Code
+	if code == "" {
+		code = "an unknown error"
+	}
+	if ce.Message == "" {
+		return fmt.Sprintf("%s on %s failed with %s", ce.Operation, ce.Resource, code)
+	}
+	return fmt.Sprintf("%s on %s failed with %s: %s", ce.Operation, ce.Resource, code, ce.Message)
+}
+
+// accountOf is the account of a resource that is an account id or an ARN with one.
+func accountOf(resource string) string {
+	if len(resource) == 12 && strings.Trim(resource, "0123456789") == "" {
+		return resource
+	}
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	return ""
+}

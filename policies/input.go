@@ -1,0 +1,100 @@
+package policies
+
+import (
+	"iter"
+	"sort"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// Input is the document one bucket is judged on (input in Rego). AWS data keeps AWS's
+// own field names so that a custom check can be written from the AWS documentation.
+type Input struct {
+	// Bucket is the bucket as collected.
+	Bucket scanner.Bucket `json:"bucket"`
+	// Role is the role of the bucket's replication configuration, nil when the bucket
+	// has no configuration or the snapshot holds no such role.
+	Role *scanner.Role `json:"role"`
+	// Destinations are the linked buckets of every rule destination, by bucket ARN.
+	// A destination the snapshot does not hold is absent (unknown).
+	Destinations map[string]scanner.LinkedBucket `json:"destinations"`
+	// Errors are the read errors of the bucket, its role and its destinations.
+	Errors []scanner.CollectionError `json:"errors"`
+	// Facts are computed over the whole estate.
+	Facts Facts `json:"facts"`
+	// Settings are the user's settings as they apply to this bucket (empty for now).
+	Settings map[string]any `json:"settings"`
+}
+
+// Facts are estate-wide facts about a bucket, computed from the replication graph.
+type Facts struct {
+	// InScope is true when the bucket must replicate: it is not itself a replica.
+	InScope bool `json:"in_scope"`
+	// IsReplica is true when some scanned bucket replicates into this one.
+	IsReplica bool `json:"is_replica"`
+	// ReplicatedFrom are the scanned buckets that replicate into this one, sorted.
+	ReplicatedFrom []string `json:"replicated_from"`
+	// ReplicatesTo are the destinations of this bucket's rules, sorted.
+	ReplicatesTo []string `json:"replicates_to"`
+}
+
+// Inputs yields the input of every bucket of s, in the snapshot's order. Destinations
+// and roles are indexed by ARN once; estate facts come from scanner.GraphOf.
+func Inputs(s *scanner.Snapshot) iter.Seq[Input] {
+	return func(yield func(Input) bool) {
+		g := scanner.GraphOf(s)
+		dests := make(map[string]*scanner.LinkedBucket, len(s.Destinations))
+		for i := range s.Destinations {
+			dests[s.Destinations[i].Arn] = &s.Destinations[i]
+		}
+		roles := make(map[string]*scanner.Role, len(s.Roles))
+		for i := range s.Roles {
+			roles[s.Roles[i].Arn] = &s.Roles[i]
+		}
+		for i := range s.Buckets {
+			if !yield(newInput(&s.Buckets[i], g, dests, roles)) {
+				return
+			}
+		}
+	}
+}
+
+func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.LinkedBucket, roles map[string]*scanner.Role) Input {
+	in := Input{
+		Bucket:       *b,
+		Destinations: map[string]scanner.LinkedBucket{},
+		Errors:       append([]scanner.CollectionError{}, b.Errors...),
+		Facts: Facts{
+			InScope:        !g.IsReplica(b.Arn),
+			IsReplica:      g.IsReplica(b.Arn),
+			ReplicatedFrom: append([]string{}, g.ReplicatedFrom(b.Arn)...),
+			ReplicatesTo:   append([]string{}, g.ReplicatesTo(b.Arn)...),
+		},
+		Settings: map[string]any{},
+	}
+	cfg := b.ReplicationConfiguration
+	if cfg == nil {
+		return in
+	}
+	if r, ok := roles[cfg.Role]; ok && cfg.Role != "" {
+		in.Role = r
+		in.Errors = append(in.Errors, r.Errors...)
+	}
+	arns := make([]string, 0, len(cfg.Rules))
+	for _, rule := range cfg.Rules {
+		d, ok := dests[rule.Destination.Bucket]
+		if !ok {
+			continue
+		}
+		if _, seen := in.Destinations[d.Arn]; seen {
+			continue
+		}
+		in.Destinations[d.Arn] = *d
+		arns = append(arns, d.Arn)
+	}
+	sort.Strings(arns)
+	for _, a := range arns {
+		in.Errors = append(in.Errors, dests[a].Errors...)
+	}
+	return in
+}

@@ -1,0 +1,142 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// fakeAWS answers SDK calls from a table keyed by "Operation resource" (bucket
+// name, role name or policy ARN). A value is the SDK output or an error; a call
+// with no entry fails with code "UnexpectedCall", which ends up in the snapshot
+// where a test sees it. It records every call as "region Operation resource".
+type fakeAWS struct {
+	answers map[string]any
+
+	mu    sync.Mutex
+	calls []string
+}
+
+func (f *fakeAWS) answer(region, op, key string) (any, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, region+" "+op+" "+key)
+	f.mu.Unlock()
+	v, ok := f.answers[op+" "+key]
+	if !ok {
+		return nil, &smithy.OperationError{ServiceID: "fake", OperationName: op,
+			Err: &smithy.GenericAPIError{Code: "UnexpectedCall", Message: op + " " + key}}
+	}
+	if err, ok := v.(error); ok {
+		return nil, &smithy.OperationError{ServiceID: "fake", OperationName: op, Err: err}
+	}
+	return v, nil
+}
+
+// callList returns the recorded calls, sorted.
+func (f *fakeAWS) callList() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := append([]string(nil), f.calls...)
+	sort.Strings(out)
+	return out
+}
+
+func (f *fakeAWS) S3(region string) S3API { return fakeS3{f: f, region: region} }
+func (f *fakeAWS) IAM() IAMAPI            { return fakeIAM{f} }
+func (f *fakeAWS) STS() STSAPI            { return fakeSTS{f} }
+
+// answerAs returns the table's answer for op and key as type T.
+func answerAs[T any](f *fakeAWS, region, op, key string) (*T, error) {
+	v, err := f.answer(region, op, key)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := v.(*T)
+	if !ok {
+		panic(fmt.Sprintf("fake answer for %s %s is %T, want %T", op, key, v, out))
+	}
+	return out, nil
+}
+
+type fakeS3 struct {
+	f      *fakeAWS
+	region string
+}
+
+func (c fakeS3) ListBuckets(_ context.Context, in *s3.ListBucketsInput, _ ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
+	return answerAs[s3.ListBucketsOutput](c.f, c.region, "ListBuckets", aws.ToString(in.ContinuationToken))
+}
+
+func (c fakeS3) HeadBucket(_ context.Context, in *s3.HeadBucketInput, _ ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
+	return answerAs[s3.HeadBucketOutput](c.f, c.region, "HeadBucket", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketLocation(_ context.Context, in *s3.GetBucketLocationInput, _ ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error) {
+	return answerAs[s3.GetBucketLocationOutput](c.f, c.region, "GetBucketLocation", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketReplication(_ context.Context, in *s3.GetBucketReplicationInput, _ ...func(*s3.Options)) (*s3.GetBucketReplicationOutput, error) {
+	return answerAs[s3.GetBucketReplicationOutput](c.f, c.region, "GetBucketReplication", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketVersioning(_ context.Context, in *s3.GetBucketVersioningInput, _ ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	return answerAs[s3.GetBucketVersioningOutput](c.f, c.region, "GetBucketVersioning", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketTagging(_ context.Context, in *s3.GetBucketTaggingInput, _ ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error) {
+	return answerAs[s3.GetBucketTaggingOutput](c.f, c.region, "GetBucketTagging", aws.ToString(in.Bucket))
+}
+
+type fakeIAM struct{ f *fakeAWS }
+
+func (c fakeIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	return answerAs[iam.GetRoleOutput](c.f, "iam", "GetRole", aws.ToString(in.RoleName))
+}
+
+func (c fakeIAM) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	return answerAs[iam.ListRolePoliciesOutput](c.f, "iam", "ListRolePolicies", aws.ToString(in.RoleName)+aws.ToString(in.Marker))
+}
+
+func (c fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	return answerAs[iam.GetRolePolicyOutput](c.f, "iam", "GetRolePolicy", aws.ToString(in.RoleName)+"/"+aws.ToString(in.PolicyName))
+}
+
+func (c fakeIAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	return answerAs[iam.ListAttachedRolePoliciesOutput](c.f, "iam", "ListAttachedRolePolicies", aws.ToString(in.RoleName)+aws.ToString(in.Marker))
+}
+
+func (c fakeIAM) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	return answerAs[iam.GetPolicyOutput](c.f, "iam", "GetPolicy", aws.ToString(in.PolicyArn))
+}
+
+func (c fakeIAM) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	return answerAs[iam.GetPolicyVersionOutput](c.f, "iam", "GetPolicyVersion", aws.ToString(in.PolicyArn)+"@"+aws.ToString(in.VersionId))
+}
+
+type fakeSTS struct{ f *fakeAWS }
+
+func (c fakeSTS) GetCallerIdentity(_ context.Context, _ *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return answerAs[sts.GetCallerIdentityOutput](c.f, "sts", "GetCallerIdentity", "")
+}
+
+// apiErr is an AWS error as the SDK returns it: the code and message, inside the
+// HTTP response error that carries the status and headers.
+func apiErr(status int, code, message string, header ...string) error {
+	h := http.Header{}
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Set(header[i], header[i+1])
+	}
+	return &smithyhttp.ResponseError{
+		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status, Header: h}},
+		Err:      &smithy.GenericAPIError{Code: code, Message: message},
+	}
+}

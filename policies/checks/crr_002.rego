@@ -1,0 +1,70 @@
+# METADATA
+# title: Destination bucket versioning is not enabled
+# description: >-
+#   Replication writes object versions into the destination, so the destination bucket
+#   of every enabled rule needs versioning Enabled. S3 checks this only when the rule is
+#   written; a destination whose versioning is later suspended makes every new object
+#   fail to replicate with DstBucketUnversioned.
+# custom:
+#   id: CRR-002
+#   severity: critical
+#   guide: "Step 1 — enable versioning on the source and destination buckets"
+#   remediation: >-
+#     Enable versioning on the destination bucket, with credentials of the account that
+#     owns it. Objects that failed while it was off need S3 Batch Replication.
+#   requires: [destination]
+package crr.checks.crr_002
+
+import data.crr.lib.cli
+import data.crr.lib.errors
+import data.crr.lib.replication as repl
+
+# The check judges the enabled rules' destinations once every one of them is known
+# (or one is already proven unversioned, or a destination read failed).
+applies if {
+	count(repl.enabled_destination_arns) > 0
+	judgeable
+}
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
+
+judgeable if {
+	every dest in repl.enabled_destination_arns {
+		known(dest)
+	}
+}
+
+known(dest) if repl.destination(dest).Exists == false
+
+known(dest) if {
+	d := repl.destination(dest)
+	d.Exists == true
+	is_object(d.Versioning)
+}
+
+deny contains f if {
+	some dest in repl.enabled_destination_arns
+	d := repl.destination(dest)
+	d.Exists == true
+	is_object(d.Versioning)
+	status := object.get(d.Versioning, "Status", "")
+	status != "Enabled"
+	name := repl.destination_name(dest)
+	f := {
+		"msg": sprintf("Destination bucket %s of bucket %s (rule %s) has versioning %s; replication to it fails with DstBucketUnversioned", [
+			name, input.bucket.Name, repl.rule_labels(dest, true), describe(status),
+		]),
+		"destination": dest,
+		"resource_arn": dest,
+		"evidence": {
+			"Rules": repl.rules_to(dest, true),
+			"DestinationVersioning": d.Versioning,
+		},
+		"commands": [cli.put_bucket_versioning(name, repl.destination_region(dest))],
+	}
+}
+
+describe(status) := "never enabled" if status == ""
+else := status

@@ -1,0 +1,95 @@
+# METADATA
+# title: Replication role cannot be assumed by S3
+# description: >-
+#   The replication role's trust policy does not let the S3 service principal
+#   (s3.amazonaws.com) perform sts:AssumeRole, or an explicit Deny takes that away.
+#   Objects then fail to replicate with AssumeRoleNotPermitted.
+# custom:
+#   id: CRR-031
+#   severity: critical
+#   guide: "Step 2 — create an IAM role that S3 can assume, with the replication permissions"
+#   remediation: >-
+#     Replace the role's trust policy with one that lets s3.amazonaws.com perform
+#     sts:AssumeRole. The suggested document keeps the statements that do not block S3,
+#     drops the Deny statements that do, and adds S3's statement with an
+#     aws:SourceAccount condition against the confused deputy.
+#   requires: [role]
+package crr.checks.crr_031
+
+import data.crr.lib.arn
+import data.crr.lib.cli
+import data.crr.lib.errors
+import data.crr.lib.iam
+import data.crr.lib.replication as repl
+
+service := "s3.amazonaws.com"
+
+action := "sts:AssumeRole"
+
+applies if {
+	repl.has_config
+	judgeable
+}
+
+judgeable if {
+	input.role.Exists == true
+	is_object(input.role.AssumeRolePolicyDocument)
+}
+
+judgeable if errors.unreadable("role")
+
+deny contains f if {
+	repl.has_config
+	input.role.Exists == true
+	doc := input.role.AssumeRolePolicyDocument
+	is_object(doc)
+	not iam.allows(doc, service, action)
+	name := role_name
+	f := {
+		"msg": sprintf("Replication role %s of bucket %s cannot be assumed by %s: %s", [
+			name, input.bucket.Name, service, reason(doc),
+		]),
+		"resource_arn": role_arn,
+		"evidence": {"Role": role_arn, "AssumeRolePolicyDocument": doc},
+		"commands": [cli.update_assume_role_policy(name, "trust-policy.json")],
+		"documents": {"trust-policy.json": fixed(doc)},
+	}
+}
+
+role_arn := object.get(input.role, "Arn", repl.config.Role)
+
+role_name := input.role.RoleName if {
+	is_string(input.role.RoleName)
+	input.role.RoleName != ""
+} else := arn.role_name(role_arn)
+
+reason(doc) := sprintf("an explicit Deny statement (%s) takes sts:AssumeRole away", [statement_names(iam.denying(doc, service, action))]) if {
+	count(iam.denying(doc, service, action)) > 0
+} else := "no Allow statement grants it sts:AssumeRole"
+
+statement_names(stmts) := concat(", ", [name |
+	some i, s in stmts
+	name := statement_name(i, s)
+])
+
+statement_name(_, s) := sprintf("Sid %q", [s.Sid]) if {
+	is_string(s.Sid)
+	s.Sid != ""
+} else := "without Sid"
+
+# fixed keeps what does not block S3 and adds S3's statement.
+fixed(doc) := {
+	"Version": object.get(doc, "Version", "2012-10-17"),
+	"Statement": array.concat(kept(doc), [cli.s3_trust_statement(input.bucket.AccountId)]),
+}
+
+kept(doc) := [s |
+	some s in statements_or_empty(doc)
+	not blocks(s)
+]
+
+statements_or_empty(doc) := s if {
+	s := iam.statements(doc)
+} else := []
+
+blocks(s) if count(iam.denying({"Statement": [s]}, service, action)) > 0

@@ -1,0 +1,145 @@
+package policies
+
+import (
+	"context"
+	"io/fs"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// catalogue is the part of CHECKS.md (the product contract) these checks implement:
+// ids and default severities are stable.
+var catalogue = map[string]string{
+	"CRR-001": "critical",
+	"CRR-002": "critical",
+	"CRR-010": "high",
+	"CRR-011": "high",
+	"CRR-020": "critical",
+	"CRR-021": "high",
+	"CRR-030": "critical",
+	"CRR-031": "critical",
+	"CRR-090": "error",
+}
+
+func TestMetadata(t *testing.T) {
+	e := newEngine(t)
+	checks := e.Checks()
+	seen := map[string]bool{}
+	var ids []string
+	for _, c := range checks {
+		ids = append(ids, c.ID)
+		if seen[c.ID] {
+			t.Errorf("duplicate id %s", c.ID)
+		}
+		seen[c.ID] = true
+		if !embeddedIDPattern.MatchString(c.ID) {
+			t.Errorf("%s: id does not match CRR-NNN", c.ID)
+		}
+		if !slices.Contains(checkSeverities, c.Severity) {
+			t.Errorf("%s: severity %q", c.ID, c.Severity)
+		}
+		if want, ok := catalogue[c.ID]; ok && c.Severity != want {
+			t.Errorf("%s: severity %q, CHECKS.md says %q", c.ID, c.Severity, want)
+		}
+		for field, v := range map[string]string{"title": c.Title, "description": c.Description, "guide": c.Guide, "remediation": c.Remediation} {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%s: METADATA %s is empty", c.ID, field)
+			}
+		}
+		if want := "crr.checks." + strings.ToLower(strings.ReplaceAll(c.ID, "-", "_")); c.Package != want {
+			t.Errorf("%s: package %s, want %s", c.ID, c.Package, want)
+		}
+		if c.ID != ErrorCheckID && len(c.Requires) == 0 {
+			t.Errorf("%s: requires no component; a read error would not stop it being judged", c.ID)
+		}
+	}
+	if !slices.IsSorted(ids) {
+		t.Errorf("Checks() not sorted by id: %v", ids)
+	}
+	for id := range catalogue {
+		if !seen[id] {
+			t.Errorf("check %s is missing", id)
+		}
+	}
+	if c, ok := e.Check("CRR-031"); !ok || c.Title == "" {
+		t.Errorf("Check(CRR-031) = %+v, %v", c, ok)
+	}
+	if _, ok := e.Check("CRR-999"); ok {
+		t.Error("Check(CRR-999) found")
+	}
+}
+
+// Every check package has a _test.rego beside it with at least one test_deny_ and one
+// test_allow_ test.
+func TestEveryCheckHasDenyAndAllowTests(t *testing.T) {
+	e := newEngine(t)
+	mods := allRegoModules(t)
+	tests := map[string][]string{} // test package → test rule names
+	for _, m := range mods {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		for _, r := range m.Rules {
+			if n := ruleName(r); strings.HasPrefix(n, "test_") {
+				tests[pkg] = append(tests[pkg], n)
+			}
+		}
+	}
+	for _, c := range e.Checks() {
+		names := tests[c.Package+"_test"]
+		hasDeny := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "test_deny_") })
+		hasAllow := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "test_allow_") })
+		if !hasDeny || !hasAllow {
+			t.Errorf("%s (%s): test_deny_ %v, test_allow_ %v in package %s_test", c.ID, c.Package, hasDeny, hasAllow, c.Package)
+		}
+	}
+	// One file per check, its test beside it.
+	files, err := fs.Glob(embedded, "checks/*.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.rego") {
+			continue
+		}
+		if !slices.Contains(files, strings.TrimSuffix(f, ".rego")+"_test.rego") {
+			t.Errorf("%s has no _test.rego beside it", f)
+		}
+	}
+}
+
+// The Go message of snapshot-level errors is the Rego one of bucket-level errors.
+func TestErrorMessageMatchesRego(t *testing.T) {
+	ctx := context.Background()
+	opts := []func(*rego.Rego){rego.Query("x := data.crr.lib.errors.message(input)")}
+	for _, m := range allRegoModules(t) {
+		opts = append(opts, rego.ParsedModule(m))
+	}
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ce := range []scanner.CollectionError{
+		denied("ListBuckets", "arn:aws:iam::444455556666:root", scanner.ComponentAccount),
+		{Operation: "GetCallerIdentity", Resource: "", Component: scanner.ComponentAccount},
+		{Operation: "HeadBucket", Code: "Forbidden", Resource: "arn:aws:s3:::x", Component: scanner.ComponentDestination},
+	} {
+		rs, err := pq.Eval(ctx, rego.EvalInput(ce))
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("eval %+v: %v %v", ce, rs, err)
+		}
+		if got, want := errorMessage(ce), rs[0].Bindings["x"]; got != want {
+			t.Errorf("Go message %q, Rego message %q", got, want)
+		}
+	}
+}
+
+func TestDigest(t *testing.T) {
+	a, b := newEngine(t), newEngine(t)
+	if a.Digest() != b.Digest() || len(a.Digest()) != 64 {
+		t.Errorf("digest %q vs %q", a.Digest(), b.Digest())
+	}
+}

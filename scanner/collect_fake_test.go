@@ -567,3 +567,35 @@ func TestScanStopsOnCancel(t *testing.T) {
 		t.Fatalf("Scan = %v, %v; want nil, context.Canceled", s, err)
 	}
 }
+
+// cancellingClients cancels the scan's context on the first GetBucketVersioning.
+type cancellingClients struct {
+	*fakeAWS
+	cancel context.CancelFunc
+}
+
+func (c cancellingClients) S3(region string) S3API {
+	return cancellingS3{S3API: c.fakeAWS.S3(region), cancel: c.cancel}
+}
+
+type cancellingS3 struct {
+	S3API
+	cancel context.CancelFunc
+}
+
+func (c cancellingS3) GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, o ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	c.cancel()
+	return nil, ctx.Err()
+}
+
+func TestScanStopsOnCancelDuringCollection(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := fakeEstate(listed("b", "us-east-1"))
+	plainReads(a, "b")
+	c := cancellingClients{fakeAWS: &fakeAWS{answers: a}, cancel: cancel}
+	s, err := Scan(ctx, c, Options{})
+	if !errors.Is(err, context.Canceled) || s != nil {
+		t.Fatalf("Scan = %v, %v; want nil, context.Canceled (a cancelled read is not data)", s, err)
+	}
+}

@@ -28,9 +28,10 @@ type Moto struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:40123.
 	URL string
 
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited
-	out  *tailBuffer
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when the process has exited
+	out       *tailBuffer
+	closeOnce sync.Once
 }
 
 // MotoMissing returns nil when moto_server can be started, or an error saying why not.
@@ -120,16 +121,24 @@ func (m *Moto) Reset() error {
 	return nil
 }
 
-// Close stops the server and waits for it to exit.
+// Close stops the server and waits for it to exit. Calling it again does nothing.
 func (m *Moto) Close() {
 	if m == nil || m.cmd == nil || m.cmd.Process == nil {
 		return
 	}
-	stopCommand(m.cmd)
-	select {
-	case <-m.done:
-	case <-time.After(10 * time.Second):
-	}
+	m.closeOnce.Do(func() {
+		select {
+		case <-m.done:
+			// Already exited (and reaped): its pid may belong to another process now.
+			return
+		default:
+		}
+		stopCommand(m.cmd)
+		select {
+		case <-m.done:
+		case <-time.After(10 * time.Second):
+		}
+	})
 }
 
 // RequireMoto starts a moto_server for one test and stops it when the test ends.

@@ -320,7 +320,10 @@ func linkedFromListed(arn string, b *Bucket) LinkedBucket {
 		Exists:     aws.Bool(true),
 		Region:     b.Region,
 		InScan:     true,
-		Versioning: b.Versioning,
+	}
+	if b.Versioning != nil {
+		v := *b.Versioning
+		lb.Versioning = &v
 	}
 	for _, e := range b.Errors {
 		if e.Component == ComponentBucket || e.Component == ComponentVersioning {

@@ -314,12 +314,12 @@ func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
 // are repeated on the destination, so that "unknown" carries its reason there too.
 func linkedFromListed(arn string, b *Bucket) LinkedBucket {
 	lb := LinkedBucket{
-		Arn:        arn,
-		Name:       b.Name,
-		AccountID:  b.AccountID,
-		Exists:     aws.Bool(true),
-		Region:     b.Region,
-		InScan:     true,
+		Arn:       arn,
+		Name:      b.Name,
+		AccountID: b.AccountID,
+		Exists:    aws.Bool(true),
+		Region:    b.Region,
+		InScan:    true,
 	}
 	if b.Versioning != nil {
 		v := *b.Versioning

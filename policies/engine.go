@@ -85,7 +85,14 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 	for n := range pkgs {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	// Built-in checks first, so that an id collision is blamed on the custom check.
+	sort.Slice(names, func(i, j int) bool {
+		a, b := pkgs[names[i]], pkgs[names[j]]
+		if a.embedded != b.embedded {
+			return a.embedded
+		}
+		return a.name < b.name
+	})
 	e := &Engine{byPkg: map[string]*check{}}
 	owner := map[string]string{}
 	for _, n := range names {
@@ -404,6 +411,9 @@ func decodeDeny(v any) (deny, error) {
 // could not be judged. Snapshot-level read errors (s.Errors) become CRR-090 findings
 // with no bucket; they are not bucket outcomes and are not counted.
 func (e *Engine) EvaluateSnapshot(ctx context.Context, s *scanner.Snapshot, concurrency int) ([]report.Finding, map[string]map[string]int, error) {
+	if s == nil {
+		return nil, nil, errors.New("evaluate: no snapshot")
+	}
 	if concurrency < 1 {
 		concurrency = runtime.GOMAXPROCS(0)
 	}

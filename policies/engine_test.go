@@ -162,20 +162,22 @@ func TestEvaluateSnapshot(t *testing.T) {
 		t.Errorf("findings:\n got %q\nwant %q", got, want)
 	}
 
+	// "denied" could not be read at all: every check that needs its replication
+	// configuration or versioning counts it as error.
 	wantOutcomes := map[string]map[string]int{
-		// src-ok, src-bad, plain, paused, role-hidden judged; denied not judged; dst-ok is a replica without configuration.
+		// src-ok, src-bad, plain, paused, role-hidden judged; dst-ok is a replica without configuration.
 		"CRR-001": {"pass": 3, "fail": 2, "error": 1},
 		// src-ok, src-bad, role-hidden (paused has no enabled rule).
-		"CRR-002": {"pass": 2, "fail": 1, "error": 0},
+		"CRR-002": {"pass": 2, "fail": 1, "error": 1},
 		// in scope: src-ok, src-bad, plain, denied, paused, role-hidden.
 		"CRR-010": {"pass": 4, "fail": 1, "error": 1},
-		"CRR-011": {"pass": 3, "fail": 1, "error": 0},
-		"CRR-020": {"pass": 3, "fail": 1, "error": 0},
-		"CRR-021": {"pass": 3, "fail": 1, "error": 0},
-		// role-hidden could not be read; paused, src-ok exist.
-		"CRR-030": {"pass": 2, "fail": 1, "error": 1},
+		"CRR-011": {"pass": 3, "fail": 1, "error": 1},
+		"CRR-020": {"pass": 3, "fail": 1, "error": 1},
+		"CRR-021": {"pass": 3, "fail": 1, "error": 1},
+		// role-hidden's role could not be read; paused, src-ok exist.
+		"CRR-030": {"pass": 2, "fail": 1, "error": 2},
 		// crr-missing does not exist: not applicable.
-		"CRR-031": {"pass": 1, "fail": 1, "error": 1},
+		"CRR-031": {"pass": 1, "fail": 1, "error": 2},
 		// every bucket; the snapshot-level error is not a bucket.
 		"CRR-090": {"pass": 5, "fail": 0, "error": 2},
 	}
@@ -274,7 +276,10 @@ func TestNotJudgedOnReadError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"CRR-001": "error", "CRR-010": "error", "CRR-090": "error"}
+	want := map[string]string{
+		"CRR-001": "error", "CRR-002": "error", "CRR-010": "error", "CRR-011": "error", "CRR-020": "error",
+		"CRR-021": "error", "CRR-030": "error", "CRR-031": "error", "CRR-090": "error",
+	}
 	if fmt.Sprint(ev.Outcomes) != fmt.Sprint(want) {
 		t.Errorf("outcomes %v, want %v", ev.Outcomes, want)
 	}

@@ -34,14 +34,18 @@ type Check struct {
 	Requires []string `json:"requires"`
 }
 
-// Severities a check may declare.
-var checkSeverities = []string{"critical", "high", "medium", "low", "info", "error"}
+// checkSeverities are the severities a check may declare.
+func checkSeverities() []string {
+	return []string{"critical", "high", "medium", "low", "info", "error"}
+}
 
-// Components a check may require.
-var knownComponents = []string{
-	scanner.ComponentAccount, scanner.ComponentBucket, scanner.ComponentReplication,
-	scanner.ComponentVersioning, scanner.ComponentTags, scanner.ComponentDestination,
-	scanner.ComponentRole,
+// knownComponents are the components a check may require.
+func knownComponents() []string {
+	return []string{
+		scanner.ComponentAccount, scanner.ComponentBucket, scanner.ComponentReplication,
+		scanner.ComponentVersioning, scanner.ComponentTags, scanner.ComponentDestination,
+		scanner.ComponentRole,
+	}
 }
 
 var (
@@ -49,8 +53,12 @@ var (
 	customIDPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
-// checksRoot is the package every check lives directly under.
-var checksRoot = ast.MustParseRef("data.crr.checks")
+// checksRoot is the package every check lives directly under; libRoot is reserved
+// for the built-in library.
+var (
+	checksRoot = ast.MustParseRef("data.crr.checks")
+	libRoot    = ast.MustParseRef("data.crr.lib")
+)
 
 // regoFiles is the loader filter: only .rego files that are not tests, and no hidden
 // directories below the root.
@@ -87,6 +95,11 @@ func collectPackages(mods []module) (map[string]*checkPackage, []string) {
 	pkgs := map[string]*checkPackage{}
 	for _, m := range mods {
 		p := m.parsed.Package.Path
+		if !m.embedded && p.HasPrefix(libRoot) {
+			problems = append(problems, fmt.Sprintf("%s: package %s: data.crr.lib is reserved for the built-in library",
+				locate(m.parsed.Package.Location, m.name), strings.TrimPrefix(p.String(), "data.")))
+			continue
+		}
 		if !p.HasPrefix(checksRoot) {
 			continue
 		}
@@ -105,7 +118,12 @@ func collectPackages(mods []module) (map[string]*checkPackage, []string) {
 			cp = &checkPackage{name: string(seg), path: strings.TrimPrefix(p.String(), "data."), embedded: m.embedded}
 			pkgs[string(seg)] = cp
 		}
-		cp.embedded = cp.embedded && m.embedded
+		if cp.embedded && !m.embedded {
+			// A custom module would add rules to the built-in check.
+			problems = append(problems, fmt.Sprintf("%s: package %s is a built-in check package",
+				locate(m.parsed.Package.Location, m.name), cp.path))
+			continue
+		}
 		cp.files = append(cp.files, m.name)
 		for _, a := range m.parsed.Annotations {
 			if a.Scope == "package" {
@@ -166,8 +184,8 @@ func checkFromPackage(cp *checkPackage) (Check, []string) {
 	switch {
 	case c.Severity == "":
 		bad("METADATA custom.severity is missing")
-	case !slices.Contains(checkSeverities, c.Severity):
-		bad("METADATA custom.severity %q is not one of %s", c.Severity, strings.Join(checkSeverities, "|"))
+	case !slices.Contains(checkSeverities(), c.Severity):
+		bad("METADATA custom.severity %q is not one of %s", c.Severity, strings.Join(checkSeverities(), "|"))
 	}
 	if c.Title == "" {
 		bad("METADATA title is missing")
@@ -182,8 +200,8 @@ func checkFromPackage(cp *checkPackage) (Check, []string) {
 		}
 		for _, v := range list {
 			s, ok := v.(string)
-			if !ok || !slices.Contains(knownComponents, s) {
-				bad("METADATA custom.requires: %v is not one of %s", v, strings.Join(knownComponents, "|"))
+			if !ok || !slices.Contains(knownComponents(), s) {
+				bad("METADATA custom.requires: %v is not one of %s", v, strings.Join(knownComponents(), "|"))
 				continue
 			}
 			if !slices.Contains(c.Requires, s) {

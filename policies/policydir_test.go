@@ -129,6 +129,21 @@ func TestPolicyDirRefused(t *testing.T) {
 			want:  []string{"dup.rego", "check id CRR-001 is already used by package crr.checks.crr_001"},
 		},
 		{
+			name:  "id collision blamed on the custom check whatever its name",
+			files: map[string]string{"aaa.rego": customCheck("aaa", "#   id: CRR-001\n#   severity: low\n")},
+			want:  []string{"aaa.rego", "check id CRR-001 is already used by package crr.checks.crr_001"},
+		},
+		{
+			name:  "custom module inside a built-in check package",
+			files: map[string]string{"extend.rego": "package crr.checks.crr_001\n\ndeny contains {\"msg\": \"more\"} if true\n"},
+			want:  []string{"extend.rego:1", "package crr.checks.crr_001 is a built-in check package"},
+		},
+		{
+			name:  "custom module inside the built-in library",
+			files: map[string]string{"lib.rego": "package crr.lib.iam\n\nallows(_, _, _) if true\n"},
+			want:  []string{"lib.rego:1", "data.crr.lib is reserved"},
+		},
+		{
 			name: "two custom checks with one id",
 			files: map[string]string{
 				"a.rego": customCheck("a", "#   id: ACME-006\n#   severity: low\n"),

@@ -12,23 +12,30 @@
 #   remediation: >-
 #     Enable versioning on the destination bucket, with credentials of the account that
 #     owns it. Objects that failed while it was off need S3 Batch Replication.
-#   requires: [destination]
+#   requires: [replication, destination]
 package crr.checks.crr_002
 
 import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.replication as repl
 
-# The check judges the enabled rules' destinations once every one of them is known
-# (or one is already proven unversioned, or a destination read failed).
+# The check judges the existing destinations of the enabled rules once every one of
+# them is known (or one is already proven unversioned). When the configuration or a
+# destination could not be read, it applies so that the engine reports it not judged.
 applies if {
-	count(repl.enabled_destination_arns) > 0
+	some dest in repl.enabled_destination_arns
+	repl.destination(dest).Exists == true
 	judgeable
 }
 
-judgeable if count(deny) > 0
+applies if errors.unreadable("replication")
 
-judgeable if errors.unreadable("destination")
+applies if {
+	count(repl.enabled_destination_arns) > 0
+	errors.unreadable("destination")
+}
+
+judgeable if count(deny) > 0
 
 judgeable if {
 	every dest in repl.enabled_destination_arns {

@@ -94,3 +94,17 @@ test_allow_unreadable_destination_applies_for_the_error_outcome if {
 	count(crr_002.deny) == 0 with input as inp
 	crr_002.applies with input as inp
 }
+
+test_allow_missing_destination_is_not_judged_here if {
+	inp := doc([rule("a", "Enabled", dst_a)], {dst_a: linked("dst-a", false, null)})
+	not crr_002.applies with input as inp
+}
+
+test_allow_unreadable_configuration_applies_for_the_error_outcome if {
+	inp := object.union(doc([], {}), {"bucket": {"ReplicationConfiguration": null}, "errors": [{
+		"Operation": "GetBucketReplication", "Code": "AccessDenied", "Message": "",
+		"Resource": "arn:aws:s3:::src", "Component": "replication",
+	}]})
+	count(crr_002.deny) == 0 with input as inp
+	crr_002.applies with input as inp
+}

@@ -16,9 +16,12 @@
 package crr.checks.crr_011
 
 import data.crr.lib.cli
+import data.crr.lib.errors
 import data.crr.lib.replication as repl
 
 applies if repl.rules_known
+
+applies if errors.unreadable("replication")
 
 deny contains f if {
 	repl.rules_known

@@ -50,3 +50,12 @@ test_allow_no_configuration_or_unknown_rules if {
 	count(crr_011.deny) == 0 with input as unknown_rules
 	not crr_011.applies with input as unknown_rules
 }
+
+test_allow_unreadable_configuration_applies_for_the_error_outcome if {
+	inp := object.union(doc([]), {"bucket": {"ReplicationConfiguration": null}, "errors": [{
+		"Operation": "GetBucketReplication", "Code": "AccessDenied", "Message": "",
+		"Resource": "arn:aws:s3:::src", "Component": "replication",
+	}]})
+	count(crr_011.deny) == 0 with input as inp
+	crr_011.applies with input as inp
+}

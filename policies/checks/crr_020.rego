@@ -13,7 +13,7 @@
 #     the source), enable versioning on it and, if it belongs to another account, grant
 #     the replication role in its bucket policy; or point the rule at an existing
 #     bucket. Replace DESTINATION-REGION in the commands.
-#   requires: [destination]
+#   requires: [replication, destination]
 package crr.checks.crr_020
 
 import data.crr.lib.cli
@@ -24,6 +24,8 @@ applies if {
 	count(repl.destination_arns) > 0
 	judgeable
 }
+
+applies if errors.unreadable("replication")
 
 judgeable if count(deny) > 0
 

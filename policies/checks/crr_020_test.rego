@@ -67,3 +67,12 @@ test_allow_no_configuration if {
 	count(crr_020.deny) == 0 with input as inp
 	not crr_020.applies with input as inp
 }
+
+test_allow_unreadable_configuration_applies_for_the_error_outcome if {
+	inp := object.union(doc([], {}), {"bucket": {"ReplicationConfiguration": null}, "errors": [{
+		"Operation": "GetBucketReplication", "Code": "AccessDenied", "Message": "",
+		"Resource": "arn:aws:s3:::src", "Component": "replication",
+	}]})
+	count(crr_020.deny) == 0 with input as inp
+	crr_020.applies with input as inp
+}

@@ -13,7 +13,7 @@
 #     role write access to it, and point the rule at it (put-bucket-replication replaces
 #     the whole configuration). Replace NEW-DESTINATION-BUCKET and OTHER-REGION.
 #     Existing objects need S3 Batch Replication to reach the new bucket.
-#   requires: [bucket, destination]
+#   requires: [replication, bucket, destination]
 package crr.checks.crr_021
 
 import data.crr.lib.cli
@@ -24,6 +24,8 @@ applies if {
 	count(repl.destination_arns) > 0
 	judgeable
 }
+
+applies if errors.unreadable("replication")
 
 judgeable if count(deny) > 0
 

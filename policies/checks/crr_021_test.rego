@@ -60,3 +60,12 @@ test_allow_unknown_regions if {
 	absent := doc("eu-west-1", [rule("near", near)], {near: object.remove(linked(near, "near", ""), ["Region"])})
 	count(crr_021.deny) == 0 with input as absent
 }
+
+test_allow_unreadable_configuration_applies_for_the_error_outcome if {
+	inp := object.union(doc("eu-west-1", [], {}), {"bucket": {"ReplicationConfiguration": null}, "errors": [{
+		"Operation": "GetBucketReplication", "Code": "AccessDenied", "Message": "",
+		"Resource": "arn:aws:s3:::src", "Component": "replication",
+	}]})
+	count(crr_021.deny) == 0 with input as inp
+	crr_021.applies with input as inp
+}

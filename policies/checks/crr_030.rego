@@ -12,7 +12,7 @@
 #     Create the role again with the same name, a trust policy that lets
 #     s3.amazonaws.com assume it, and a permissions policy for the source and
 #     destination buckets; or point the configuration at an existing replication role.
-#   requires: [role]
+#   requires: [replication, role]
 package crr.checks.crr_030
 
 import data.crr.lib.arn
@@ -24,6 +24,8 @@ applies if {
 	repl.has_config
 	judgeable
 }
+
+applies if errors.unreadable("replication")
 
 judgeable if is_boolean(input.role.Exists)
 

@@ -13,7 +13,7 @@
 #     sts:AssumeRole. The suggested document keeps the statements that do not block S3,
 #     drops the Deny statements that do, and adds S3's statement with an
 #     aws:SourceAccount condition against the confused deputy.
-#   requires: [role]
+#   requires: [replication, role]
 package crr.checks.crr_031
 
 import data.crr.lib.arn
@@ -30,6 +30,8 @@ applies if {
 	repl.has_config
 	judgeable
 }
+
+applies if errors.unreadable("replication")
 
 judgeable if {
 	input.role.Exists == true

@@ -96,3 +96,12 @@ test_allow_unreadable_role_applies_for_the_error_outcome if {
 	count(crr_031.deny) == 0 with input as doc(role(null, null), errs)
 	crr_031.applies with input as doc(role(null, null), errs)
 }
+
+test_allow_unreadable_configuration_applies_for_the_error_outcome if {
+	inp := object.union(doc(null, [{
+		"Operation": "GetBucketReplication", "Code": "AccessDenied", "Message": "",
+		"Resource": "arn:aws:s3:::src", "Component": "replication",
+	}]), {"bucket": {"ReplicationConfiguration": null}})
+	count(crr_031.deny) == 0 with input as inp
+	crr_031.applies with input as inp
+}

@@ -1,0 +1,82 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// TestDemoEstate evaluates the bundled demo snapshot and holds it to the tables of
+// fixtures/demo/README.md.
+func TestDemoEstate(t *testing.T) {
+	s, err := scanner.ReadSnapshotFile(filepath.Join("..", "fixtures", "demo", "snapshot.json"))
+	if err != nil {
+		t.Fatalf("read demo snapshot: %v", err)
+	}
+	e := newEngine(t)
+	findings, _, err := e.EvaluateSnapshot(context.Background(), s, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := map[string][]string{}
+	for _, f := range findings {
+		fails[f.CheckID] = append(fails[f.CheckID], f.Bucket)
+	}
+	want := map[string][]string{
+		"CRR-001": {"acme-marketing-assets-prod", "acme-tmp-exports-prod"},
+		"CRR-002": {"acme-media-uploads-prod"},
+		"CRR-010": {"acme-data-lake-raw-prod", "acme-dr-terraform-state", "acme-marketing-assets-prod", "acme-tmp-exports-prod"},
+		"CRR-011": {"acme-analytics-prod"},
+		"CRR-020": {"acme-customer-docs-prod"},
+		"CRR-021": {"acme-clickstream-prod"},
+		"CRR-030": {"acme-hr-records-prod"},
+		"CRR-031": {"acme-ml-datasets-prod"},
+		"CRR-090": {"acme-dr-restore-staging"},
+	}
+	for id := range fails {
+		slices.Sort(fails[id])
+	}
+	if fmt.Sprint(fails) != fmt.Sprint(want) {
+		t.Errorf("findings by check:\n got %v\nwant %v", fails, want)
+	}
+
+	outcomes := map[string]map[string]string{}
+	for in := range Inputs(s) {
+		ev, err := e.Evaluate(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcomes[in.Bucket.Name] = ev.Outcomes
+	}
+	cases := []struct {
+		bucket, check, want string // want "" = the check does not apply
+	}{
+		{"acme-dr-restore-staging", "CRR-001", "pass"},
+		{"acme-dr-restore-staging", "CRR-010", "error"},
+		{"acme-dr-restore-staging", "CRR-011", "error"},
+		{"acme-dr-restore-staging", "CRR-030", "error"},
+		{"acme-dr-restore-staging", "CRR-090", "error"},
+		{"acme-audit-logs-prod", "CRR-002", ""}, // destination versioning unknown
+		{"acme-audit-logs-prod", "CRR-021", "pass"},
+		{"acme-customer-docs-prod", "CRR-002", ""}, // the only destination is gone
+		{"acme-customer-docs-prod", "CRR-021", ""}, // its region is unknown
+		{"acme-hr-records-prod", "CRR-031", ""},    // the role does not exist
+		{"acme-analytics-prod", "CRR-002", ""},     // no enabled rule
+		{"acme-media-uploads-replica-eu", "CRR-001", ""},
+		{"acme-media-uploads-replica-eu", "CRR-090", "pass"},
+		{"acme-invoices-prod", "CRR-031", "pass"},
+	}
+	for _, c := range cases {
+		got, ok := outcomes[c.bucket][c.check]
+		if !ok {
+			got = ""
+		}
+		if got != c.want {
+			t.Errorf("%s on %s: outcome %q, want %q", c.check, c.bucket, got, c.want)
+		}
+	}
+}

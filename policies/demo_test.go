@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crrscan/crrscan/scanner"
@@ -79,4 +80,51 @@ func TestDemoEstate(t *testing.T) {
 			t.Errorf("%s on %s: outcome %q, want %q", c.check, c.bucket, got, c.want)
 		}
 	}
+}
+
+// TestHostileEstate evaluates fixtures/hostile: the checks its README expects fire, and
+// no suggested command carries a hostile name unquoted.
+func TestHostileEstate(t *testing.T) {
+	s, err := scanner.ReadSnapshotFile(filepath.Join("..", "fixtures", "hostile", "snapshot.json"))
+	if err != nil {
+		t.Fatalf("read hostile snapshot: %v", err)
+	}
+	e := newEngine(t)
+	findings, _, err := e.EvaluateSnapshot(context.Background(), s, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = `hostile-"name"&<img src=x onerror=alert(1)>`
+	got := map[string][]string{}
+	for _, f := range findings {
+		got[f.Bucket] = append(got[f.Bucket], f.CheckID)
+		for _, c := range f.Remediation.Commands {
+			if r, ok := unquotedMeta(c); ok {
+				t.Errorf("%s on %q: command %q holds %q outside single quotes", f.CheckID, f.Bucket, c, r)
+			}
+		}
+	}
+	want := map[string][]string{
+		"hostile-errors": {"CRR-090"},
+		"hostile-rules":  {"CRR-002", "CRR-020", "CRR-021", "CRR-031"},
+		"hostile-tags":   {"CRR-010"},
+		name:             {"CRR-001", "CRR-010"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings by bucket:\n got %v\nwant %v", got, want)
+	}
+}
+
+// unquotedMeta finds a shell metacharacter outside single quotes.
+func unquotedMeta(cmd string) (rune, bool) {
+	quoted := false
+	for _, r := range cmd {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case !quoted && strings.ContainsRune("&;|<>$`\"\\()*?[]{}~#!\n\r\t", r):
+			return r, true
+		}
+	}
+	return 0, quoted
 }

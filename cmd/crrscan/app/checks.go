@@ -11,26 +11,6 @@ import (
 	"github.com/crrscan/crrscan/policies"
 )
 
-// checkDoc is a check as `checks list --format json` prints it.
-type checkDoc struct {
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	Severity    string   `json:"severity"`
-	Description string   `json:"description"`
-	Guide       string   `json:"guide"`
-	Remediation string   `json:"remediation"`
-	Requires    []string `json:"requires"`
-}
-
-func docOf(c policies.Check) checkDoc {
-	req := c.Requires
-	if req == nil {
-		req = []string{}
-	}
-	return checkDoc{ID: c.ID, Title: c.Title, Severity: c.Severity, Description: c.Description,
-		Guide: c.Guide, Remediation: c.Remediation, Requires: req}
-}
-
 // ListChecks prints the catalogue as a table or JSON.
 func ListChecks(ctx context.Context, w io.Writer, format string, policyDirs []string) error {
 	if format != "table" && format != "json" {
@@ -42,13 +22,9 @@ func ListChecks(ctx context.Context, w io.Writer, format string, policyDirs []st
 	}
 	checks := e.Checks()
 	if format == "json" {
-		docs := make([]checkDoc, 0, len(checks))
-		for _, c := range checks {
-			docs = append(docs, docOf(c))
-		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(docs)
+		return enc.Encode(checks)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE")
@@ -64,18 +40,20 @@ func ExplainCheck(ctx context.Context, w io.Writer, id string, policyDirs []stri
 	if err != nil {
 		return UsageError(fmt.Errorf("load policies: %w", err))
 	}
-	for _, c := range e.Checks() {
-		if strings.EqualFold(c.ID, id) {
-			fmt.Fprintf(w, "%s  %s  [%s]\n\n", c.ID, c.Title, c.Severity)
-			if c.Guide != "" {
-				fmt.Fprintf(w, "Guide:        %s\n", c.Guide)
-			}
-			fmt.Fprintf(w, "What it means:\n  %s\n\nHow to fix:\n  %s\n", c.Description, c.Remediation)
-			if len(c.Requires) > 0 {
-				fmt.Fprintf(w, "\nNeeds these reads: %s (not judged when one failed)\n", strings.Join(c.Requires, ", "))
-			}
-			return nil
-		}
+	c, ok := e.Check(id)
+	if !ok {
+		c, ok = e.Check(strings.ToUpper(id))
 	}
-	return UsageError(fmt.Errorf("checks explain: no check %q (see crrscan checks list)", id))
+	if !ok {
+		return UsageError(fmt.Errorf("checks explain: no check %q (see crrscan checks list)", id))
+	}
+	fmt.Fprintf(w, "%s  %s  [%s]\n\n", c.ID, c.Title, c.Severity)
+	if c.Guide != "" {
+		fmt.Fprintf(w, "Guide: %s\n\n", c.Guide)
+	}
+	fmt.Fprintf(w, "What it means:\n  %s\n\nHow to fix:\n  %s\n", c.Description, c.Remediation)
+	if len(c.Requires) > 0 {
+		fmt.Fprintf(w, "\nNeeds these reads: %s (not judged on a bucket where one failed)\n", strings.Join(c.Requires, ", "))
+	}
+	return nil
 }

@@ -290,6 +290,7 @@ func (c *check) finding(in Input, d deny, status string) report.Finding {
 			Summary:   c.Remediation,
 			Commands:  d.Commands,
 			Documents: d.Documents,
+			Terraform: d.Terraform,
 		},
 	}
 	f.Fingerprint = report.Fingerprint(c.ID, f.AccountID, f.Bucket, f.RuleID, f.Destination, d.Key)
@@ -306,6 +307,7 @@ type deny struct {
 	Evidence    map[string]any `json:"evidence"`
 	Commands    []string       `json:"commands"`
 	Documents   map[string]any `json:"documents"`
+	Terraform   string         `json:"terraform"`
 }
 
 // decode reads the query's bindings: deny objects by package and the applies set.
@@ -379,7 +381,7 @@ func decodeDeny(v any) (deny, error) {
 	}
 	errs := []error{
 		str("msg", &d.Msg), str("rule_id", &d.RuleID), str("destination", &d.Destination),
-		str("resource_arn", &d.ResourceARN), str("key", &d.Key),
+		str("resource_arn", &d.ResourceARN), str("key", &d.Key), str("terraform", &d.Terraform),
 		obj2("evidence", d.Evidence), obj2("documents", d.Documents),
 	}
 	if raw, ok := obj["commands"]; ok && raw != nil {

@@ -44,7 +44,9 @@ func knownComponents() []string {
 	return []string{
 		scanner.ComponentAccount, scanner.ComponentBucket, scanner.ComponentReplication,
 		scanner.ComponentVersioning, scanner.ComponentTags, scanner.ComponentDestination,
-		scanner.ComponentRole,
+		scanner.ComponentRole, scanner.ComponentEncryption, scanner.ComponentObjectLock,
+		scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock, scanner.ComponentLifecycle,
+		scanner.ComponentRequestPayment, scanner.ComponentPolicy, scanner.ComponentKMS,
 	}
 }
 

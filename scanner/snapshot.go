@@ -32,6 +32,9 @@ type Snapshot struct {
 	Destinations []LinkedBucket `json:"destinations"`
 	// Roles are every role named in a replication configuration, sorted by ARN.
 	Roles []Role `json:"roles"`
+	// KmsKeys are every KMS key named by a replicating bucket's default encryption or
+	// a rule's ReplicaKmsKeyID, sorted by Ref.
+	KmsKeys []KmsKey `json:"kms_keys,omitempty"`
 	// Errors are reads that failed above the bucket level (the caller's identity,
 	// ListBuckets): the buckets they would have listed are missing from the snapshot.
 	Errors []CollectionError `json:"errors,omitempty"`
@@ -180,9 +183,11 @@ type LinkedBucket struct {
 	Exists *bool  `json:"Exists"`
 	Region string `json:"Region,omitempty"`
 	// InScan is true when the destination is one of the scanned buckets.
-	InScan     bool              `json:"InScan"`
-	Versioning *Versioning       `json:"Versioning"`
-	Errors     []CollectionError `json:"Errors,omitempty"`
+	InScan     bool        `json:"InScan"`
+	Versioning *Versioning `json:"Versioning"`
+	// BucketConfig holds the destination-side settings (policy, ownership, lifecycle, ...).
+	BucketConfig
+	Errors []CollectionError `json:"Errors,omitempty"`
 }
 
 // Role is a replication role and its policies, documents URL-decoded and parsed.
@@ -230,6 +235,7 @@ func (s *Snapshot) Sort() {
 	})
 	sort.Slice(s.Destinations, func(i, j int) bool { return s.Destinations[i].Arn < s.Destinations[j].Arn })
 	sort.Slice(s.Roles, func(i, j int) bool { return s.Roles[i].Arn < s.Roles[j].Arn })
+	sort.Slice(s.KmsKeys, func(i, j int) bool { return s.KmsKeys[i].Ref < s.KmsKeys[j].Ref })
 	sortErrors(s.Errors)
 	for i := range s.Buckets {
 		sortErrors(s.Buckets[i].Errors)
@@ -240,14 +246,25 @@ func (s *Snapshot) Sort() {
 	for i := range s.Roles {
 		sortErrors(s.Roles[i].Errors)
 	}
+	for i := range s.KmsKeys {
+		sortErrors(s.KmsKeys[i].Errors)
+	}
 }
 
 func sortErrors(es []CollectionError) {
-	sort.Slice(es, func(i, j int) bool {
-		if es[i].Resource != es[j].Resource {
-			return es[i].Resource < es[j].Resource
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		switch {
+		case a.Resource != b.Resource:
+			return a.Resource < b.Resource
+		case a.Operation != b.Operation:
+			return a.Operation < b.Operation
+		case a.Component != b.Component:
+			return a.Component < b.Component
+		case a.Code != b.Code:
+			return a.Code < b.Code
 		}
-		return es[i].Operation < es[j].Operation
+		return a.Message < b.Message
 	})
 }
 
@@ -268,6 +285,11 @@ func (s *Snapshot) Complete() bool {
 	}
 	for _, r := range s.Roles {
 		if len(r.Errors) > 0 {
+			return false
+		}
+	}
+	for _, k := range s.KmsKeys {
+		if len(k.Errors) > 0 {
 			return false
 		}
 	}

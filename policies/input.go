@@ -18,7 +18,11 @@ type Input struct {
 	// Destinations are the linked buckets of every rule destination, by bucket ARN.
 	// A destination the snapshot does not hold is absent (unknown).
 	Destinations map[string]scanner.LinkedBucket `json:"destinations"`
-	// Errors are the read errors of the bucket, its role and its destinations.
+	// KmsKeys are the KMS keys the bucket's default encryption and its rules'
+	// ReplicaKmsKeyID name, by the reference as configured. A key the snapshot does
+	// not hold is absent (unknown).
+	KmsKeys map[string]scanner.KmsKey `json:"kms_keys"`
+	// Errors are the read errors of the bucket, its role, its destinations and keys.
 	Errors []scanner.CollectionError `json:"errors"`
 	// Facts are computed over the whole estate.
 	Facts Facts `json:"facts"`
@@ -51,18 +55,23 @@ func Inputs(s *scanner.Snapshot) iter.Seq[Input] {
 		for i := range s.Roles {
 			roles[s.Roles[i].Arn] = &s.Roles[i]
 		}
+		keys := make(map[string]*scanner.KmsKey, len(s.KmsKeys))
+		for i := range s.KmsKeys {
+			keys[s.KmsKeys[i].Ref] = &s.KmsKeys[i]
+		}
 		for i := range s.Buckets {
-			if !yield(newInput(&s.Buckets[i], g, dests, roles)) {
+			if !yield(newInput(&s.Buckets[i], g, dests, roles, keys)) {
 				return
 			}
 		}
 	}
 }
 
-func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.LinkedBucket, roles map[string]*scanner.Role) Input {
+func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.LinkedBucket, roles map[string]*scanner.Role, keys map[string]*scanner.KmsKey) Input {
 	in := Input{
 		Bucket:       *b,
 		Destinations: map[string]scanner.LinkedBucket{},
+		KmsKeys:      map[string]scanner.KmsKey{},
 		Errors:       append([]scanner.CollectionError{}, b.Errors...),
 		Facts: Facts{
 			InScope:        !g.IsReplica(b.Arn),
@@ -76,6 +85,7 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 	if cfg == nil {
 		return in
 	}
+	defer addKeys(&in, keys)
 	if r, ok := roles[cfg.Role]; ok && cfg.Role != "" {
 		in.Role = r
 		in.Errors = append(in.Errors, r.Errors...)
@@ -97,4 +107,34 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 		in.Errors = append(in.Errors, dests[a].Errors...)
 	}
 	return in
+}
+
+// addKeys adds the KMS keys the bucket's default encryption and its rules name,
+// and their read errors, in reference order.
+func addKeys(in *Input, keys map[string]*scanner.KmsKey) {
+	var refs []string
+	if sse := in.Bucket.ServerSideEncryptionConfiguration; sse != nil {
+		for _, r := range sse.Rules {
+			if d := r.ApplyServerSideEncryptionByDefault; d != nil && d.KMSMasterKeyID != nil {
+				refs = append(refs, *d.KMSMasterKeyID)
+			}
+		}
+	}
+	for _, r := range in.Bucket.ReplicationConfiguration.Rules {
+		if e := r.Destination.EncryptionConfiguration; e != nil && e.ReplicaKmsKeyID != nil {
+			refs = append(refs, *e.ReplicaKmsKeyID)
+		}
+	}
+	sort.Strings(refs)
+	for _, ref := range refs {
+		k, ok := keys[ref]
+		if !ok {
+			continue
+		}
+		if _, seen := in.KmsKeys[ref]; seen {
+			continue
+		}
+		in.KmsKeys[ref] = *k
+		in.Errors = append(in.Errors, k.Errors...)
+	}
 }

@@ -76,7 +76,9 @@ type Bucket struct {
 	Tags []Tag `json:"Tags"`
 	// ReplicationConfiguration is nil when the bucket has none (or it could not be read: see Errors).
 	ReplicationConfiguration *ReplicationConfiguration `json:"ReplicationConfiguration"`
-	Errors                   []CollectionError         `json:"Errors,omitempty"`
+	// BucketConfig holds the settings read for buckets that replicate.
+	BucketConfig
+	Errors []CollectionError `json:"Errors,omitempty"`
 }
 
 // Versioning is GetBucketVersioning's answer. Status "" means never enabled.

@@ -377,12 +377,12 @@ func TestInputs(t *testing.T) {
 	if err := json.Unmarshal(doc, &generic); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"bucket", "role", "destinations", "errors", "facts", "settings"} {
+	for _, k := range []string{"bucket", "role", "destinations", "kms_keys", "errors", "facts", "settings"} {
 		if _, ok := generic[k]; !ok {
 			t.Errorf("input document lacks %q: %s", k, doc)
 		}
 	}
-	if !strings.Contains(string(doc), `"destinations":{},"errors":[],"facts":{"in_scope":true,"is_replica":false,"replicated_from":[],"replicates_to":[]},"settings":{}`) {
+	if !strings.Contains(string(doc), `"destinations":{},"kms_keys":{},"errors":[],"facts":{"in_scope":true,"is_replica":false,"replicated_from":[],"replicates_to":[]},"settings":{}`) {
 		t.Errorf("input document shape: %s", doc)
 	}
 }

@@ -153,8 +153,8 @@ func TestPolicyDirRefused(t *testing.T) {
 		},
 		{
 			name:  "unknown required component",
-			files: map[string]string{"req.rego": customCheck("req", "#   id: ACME-007\n#   severity: low\n#   requires: [kms]\n")},
-			want:  []string{"custom.requires: kms is not one of"},
+			files: map[string]string{"req.rego": customCheck("req", "#   id: ACME-007\n#   severity: low\n#   requires: [telepathy]\n")},
+			want:  []string{"custom.requires: telepathy is not one of"},
 		},
 		{
 			name:  "nested check package",

@@ -1,0 +1,125 @@
+package policies
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// demoInput returns the input of one bucket of the demo estate.
+func demoInput(tb testing.TB, bucket string) Input {
+	tb.Helper()
+	s, err := scanner.ReadSnapshotFile(filepath.Join("..", "fixtures", "demo", "snapshot.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for in := range Inputs(s) {
+		if in.Bucket.Name == bucket {
+			return in
+		}
+	}
+	tb.Fatalf("no bucket %s in the demo estate", bucket)
+	return Input{}
+}
+
+// failingInput breaks a compliant input in many ways at once.
+func failingInput(tb testing.TB) Input {
+	in := demoInput(tb, "acme-orders-prod")
+	in.Bucket.Versioning = &scanner.Versioning{Status: "Suspended"}
+	cfg := *in.Bucket.ReplicationConfiguration
+	rules := make([]scanner.ReplicationRule, len(cfg.Rules))
+	copy(rules, cfg.Rules)
+	for i := range rules {
+		rules[i].Status = "Disabled"
+		rules[i].Filter = nil
+		p := "/logs/*"
+		rules[i].Prefix = &p
+		rules[i].Priority = nil
+		rules[i].DeleteMarkerReplication = nil
+		rules[i].Destination.StorageClass = "DEEP_ARCHIVE"
+	}
+	cfg.Rules = rules
+	in.Bucket.ReplicationConfiguration = &cfg
+	dests := map[string]scanner.LinkedBucket{}
+	for arn, d := range in.Destinations {
+		d.Versioning = &scanner.Versioning{Status: "Suspended"}
+		d.Region = in.Bucket.Region
+		dests[arn] = d
+	}
+	in.Destinations = dests
+	if in.Role != nil {
+		r := *in.Role
+		r.AssumeRolePolicyDocument = map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+		}}
+		r.RolePolicies = []scanner.InlinePolicy{{PolicyName: "too-broad", PolicyDocument: map[string]any{
+			"Version": "2012-10-17", "Statement": map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+		}}}
+		in.Role = &r
+	}
+	return in
+}
+
+// BenchmarkEvaluate measures judging one bucket with the whole catalogue. Targets
+// (issue 2): ≤ 100 µs and ≤ 40 KB allocated per compliant bucket on one core.
+func BenchmarkEvaluate(b *testing.B) {
+	e, err := New(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		in   Input
+	}{
+		{"compliant", demoInput(b, "acme-orders-prod")},
+		{"failing", failingInput(b)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			ev, err := e.Evaluate(ctx, bc.in)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(ev.Findings)), "findings")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := e.Evaluate(ctx, bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNew measures loading, compiling and preparing the catalogue (target ≤ 300 ms).
+func BenchmarkNew(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := New(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestFailingInputFails(t *testing.T) {
+	e := newEngine(t)
+	ev, err := e.Evaluate(context.Background(), failingInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Findings) < 4 {
+		t.Fatalf("the benchmark's failing bucket fails only %d checks", len(ev.Findings))
+	}
+	ok, err := e.Evaluate(context.Background(), demoInput(t, "acme-orders-prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ok.Findings {
+		if f.Severity == "critical" || f.Severity == "high" {
+			t.Errorf("the benchmark's compliant bucket has %s: %s", f.CheckID, f.Message)
+		}
+	}
+}

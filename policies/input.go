@@ -40,6 +40,14 @@ type Facts struct {
 	ReplicatedFrom []string `json:"replicated_from"`
 	// ReplicatesTo are the destinations of this bucket's rules, sorted.
 	ReplicatesTo []string `json:"replicates_to"`
+	// Bidirectional are the buckets this one replicates into that replicate back
+	// into it (enabled rules both ways), sorted by peer.
+	Bidirectional []scanner.Peer `json:"bidirectional"`
+	// Onward are this bucket's destinations (enabled rules) that replicate further.
+	Onward []scanner.Onward `json:"onward"`
+	// DestinationsReplicationUnknown are this bucket's destinations (enabled rules)
+	// whose own replication configuration is unknown (not scanned, or unreadable).
+	DestinationsReplicationUnknown []string `json:"destinations_replication_unknown"`
 }
 
 // Inputs yields the input of every bucket of s, in the snapshot's order. Destinations
@@ -74,10 +82,13 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 		KmsKeys:      map[string]scanner.KmsKey{},
 		Errors:       append([]scanner.CollectionError{}, b.Errors...),
 		Facts: Facts{
-			InScope:        !g.IsReplica(b.Arn),
-			IsReplica:      g.IsReplica(b.Arn),
-			ReplicatedFrom: append([]string{}, g.ReplicatedFrom(b.Arn)...),
-			ReplicatesTo:   append([]string{}, g.ReplicatesTo(b.Arn)...),
+			InScope:                        !g.IsReplica(b.Arn),
+			IsReplica:                      g.IsReplica(b.Arn),
+			ReplicatedFrom:                 append([]string{}, g.ReplicatedFrom(b.Arn)...),
+			ReplicatesTo:                   append([]string{}, g.ReplicatesTo(b.Arn)...),
+			Bidirectional:                  g.Peers(b.Arn),
+			Onward:                         g.Onward(b.Arn),
+			DestinationsReplicationUnknown: g.Unknown(b.Arn),
 		},
 		Settings: map[string]any{},
 	}

@@ -27,6 +27,9 @@ type Result struct {
 	Scan          ScanInfo  `json:"scan"`
 	Summary       Summary   `json:"summary"`
 	Findings      []Finding `json:"findings"`
+	// Map is the replication graph the HTML report draws; it is not part of the JSON
+	// contract. The pipeline fills it from the snapshot (see ReplicationMap).
+	Map ReplicationMap `json:"-"`
 }
 
 // Tool names the program that produced the result.

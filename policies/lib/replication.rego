@@ -121,3 +121,75 @@ region(r) := r if {
 bucket_region := r if {
 	r := region(input.bucket.Region)
 } else := ""
+
+# --- Rebuilding a configuration for a fix -------------------------------------------
+# put-bucket-replication replaces the whole configuration, so a suggested fix is the
+# configuration as read with only the offending rules changed.
+
+# set_field is obj with key set to value (object.union would merge nested objects).
+set_field(obj, key, value) := object.union(object.remove(obj, [key]), {key: value})
+
+# rule_id is a rule's ID, "" when it has none.
+rule_id(rule) := rule.ID if has_id(rule)
+else := ""
+
+# max_priority is the highest Priority of the configuration's rules (0 when none has one).
+max_priority := max([p | some r in rules; p := r.Priority; is_number(p)]) if {
+	some r in rules
+	is_number(r.Priority)
+} else := 0
+
+# free_priority is a Priority above every rule's, also above those that with_rule gives
+# converted V1 rules, so that a rule given it wins over every other rule.
+free_priority := max_priority + 1 if {
+	not any_v1
+} else := (max_priority + count(rules)) + 1
+
+any_v1 if {
+	some r in rules
+	v1(r)
+}
+
+# to_v2 rewrites the V1 rule at index i as the equivalent V2 rule: its Prefix becomes
+# Filter.Prefix, it gets a Priority above every existing one (distinct per index) and
+# DeleteMarkerReplication Enabled, because V1 rules replicate the delete markers of
+# user DELETEs. A V2 rule is returned as it is.
+to_v2(i, rule) := rule if v2(rule)
+
+to_v2(i, rule) := object.union(object.remove(rule, ["Prefix"]), {
+	"Filter": {"Prefix": v1_prefix(rule)},
+	"Priority": (max_priority + i) + 1,
+	"DeleteMarkerReplication": {"Status": "Enabled"},
+}) if v1(rule)
+
+v1_prefix(rule) := rule.Prefix if is_string(rule.Prefix)
+else := ""
+
+# with_rule is the configuration as read with the rule at index i replaced by rule;
+# every other rule and field is kept. When the replacement turns a V1 rule into a V2
+# rule, the other V1 rules are converted too (to_v2), so that the document does not
+# mix the two schemas.
+with_rule(i, rule) := set_field(config, "Rules", [kept_or_replaced(j, r, i, rule) | some j, r in rules])
+
+kept_or_replaced(j, _, i, new) := new if j == i
+
+kept_or_replaced(j, r, i, new) := to_v2(j, r) if {
+	j != i
+	v1(r)
+	v1(rules[i])
+	v2(new)
+}
+
+kept_or_replaced(j, r, i, new) := r if {
+	j != i
+	not converted(r, i, new)
+}
+
+converted(r, i, new) if {
+	v1(r)
+	v1(rules[i])
+	v2(new)
+}
+
+# without_rules is the configuration as read without the rules at the given indexes.
+without_rules(indexes) := set_field(config, "Rules", [r | some j, r in rules; not j in indexes])

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -66,9 +67,10 @@ type check struct {
 
 // Evaluation is one bucket's result.
 type Evaluation struct {
-	// Findings are the bucket's fail and error findings (not yet sorted).
+	// Findings are the bucket's fail, error and waived findings (not yet sorted).
 	Findings []report.Finding
-	// Outcomes maps the id of every check that applies to the bucket to pass, fail or error.
+	// Outcomes maps the id of every check that applies to the bucket to pass, fail,
+	// error or waived (it fired and an unexpired waiver in input.settings covers it).
 	Outcomes map[string]string
 }
 
@@ -206,7 +208,8 @@ func (e *Engine) Digest() string { return e.digest }
 
 // Evaluate judges one bucket. A check that applies but needs a component whose read
 // failed (its METADATA requires) is not judged: its outcome is error and its fail
-// findings are dropped; the CRR-090 finding carries the read error.
+// findings are dropped; the CRR-090 finding carries the read error. The findings of
+// a check that fired and that an unexpired waiver of in.Settings covers are waived.
 func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	doc, err := json.Marshal(in)
 	if err != nil {
@@ -252,9 +255,17 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 			continue
 		}
 		status := c.status()
+		w, waived := activeWaiver(in.Settings.Waivers, c.ID)
+		if waived && status == report.StatusFail {
+			status = report.StatusWaived
+		}
 		ev.Outcomes[c.ID] = status
 		for _, d := range ds {
-			ev.Findings = append(ev.Findings, c.finding(in, d, status))
+			f := c.finding(in, d, status)
+			if status == report.StatusWaived {
+				waive(&f, w)
+			}
+			ev.Findings = append(ev.Findings, f)
 		}
 	}
 	return ev, nil
@@ -416,12 +427,17 @@ func (e *Engine) EvaluateSnapshot(ctx context.Context, s *scanner.Snapshot, conc
 	if s == nil {
 		return nil, nil, errors.New("evaluate: no snapshot")
 	}
+	return e.evaluateInputs(ctx, s, Inputs(s), concurrency)
+}
+
+// evaluateInputs is EvaluateSnapshot over the given inputs of s's buckets.
+func (e *Engine) evaluateInputs(ctx context.Context, s *scanner.Snapshot, inputs iter.Seq[Input], concurrency int) ([]report.Finding, map[string]map[string]int, error) {
 	if concurrency < 1 {
 		concurrency = runtime.GOMAXPROCS(0)
 	}
 	p := pool.NewWithResults[Evaluation]().WithContext(ctx).WithCancelOnError().WithFirstError().
 		WithMaxGoroutines(concurrency)
-	for in := range Inputs(s) {
+	for in := range inputs {
 		p.Go(func(ctx context.Context) (Evaluation, error) { return e.Evaluate(ctx, in) })
 	}
 	evals, err := p.Wait()

@@ -26,13 +26,16 @@ type Input struct {
 	Errors []scanner.CollectionError `json:"errors"`
 	// Facts are computed over the whole estate.
 	Facts Facts `json:"facts"`
-	// Settings are the user's settings as they apply to this bucket (empty for now).
-	Settings map[string]any `json:"settings"`
+	// Settings are the user's settings as they apply to this bucket: the effective
+	// requirements and the waivers that match it (BucketSettings; {} when no settings
+	// were resolved, as with Inputs).
+	Settings BucketSettings `json:"settings"`
 }
 
 // Facts are estate-wide facts about a bucket, computed from the replication graph.
 type Facts struct {
-	// InScope is true when the bucket must replicate: it is not itself a replica.
+	// InScope is true when the bucket must replicate. Inputs: it is not itself a
+	// replica; InputsWith: the settings' scope (Settings.InScope) decides.
 	InScope bool `json:"in_scope"`
 	// IsReplica is true when some scanned bucket replicates into this one.
 	IsReplica bool `json:"is_replica"`
@@ -90,7 +93,7 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 			Onward:                         g.Onward(b.Arn),
 			DestinationsReplicationUnknown: g.Unknown(b.Arn),
 		},
-		Settings: map[string]any{},
+		Settings: BucketSettings{},
 	}
 	cfg := b.ReplicationConfiguration
 	if cfg == nil {

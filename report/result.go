@@ -30,6 +30,9 @@ type Result struct {
 	// Map is the replication graph the HTML report draws; it is not part of the JSON
 	// contract. The pipeline fills it from the snapshot (see ReplicationMap).
 	Map ReplicationMap `json:"-"`
+	// Buckets are the per-bucket check outcomes the JUnit report lists passing
+	// checks from; not part of the JSON contract. See WithBuckets.
+	Buckets []BucketOutcome `json:"-"`
 }
 
 // Tool names the program that produced the result.

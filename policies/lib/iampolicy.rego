@@ -1,0 +1,493 @@
+# METADATA
+# title: IAM policy evaluation
+# description: >-
+#   Answer "does this principal's policy set allow action A on resource R" the way AWS
+#   evaluates it for replication questions: Allow and Deny statements; Action/NotAction
+#   and Resource/NotResource with * and ? wildcards (actions case-insensitive, resources
+#   case-sensitive); string-or-list fields; a Statement that is one object or a list;
+#   identity policies (inline and attached managed) limited by a permissions boundary;
+#   an explicit Deny always wins. A grant whose statement carries a Condition is a
+#   conditional grant, reported apart from an unconditional one. Resource policies
+#   (bucket policies, key policies) are judged for a principal: a role ARN, its
+#   account's root ARN, its account id, or everyone ("*").
+package crr.lib.iampolicy
+
+import data.crr.lib.arn
+import data.crr.lib.iam
+
+# ---------------------------------------------------------------------------------
+# Statements
+
+# statements are a document's statements ([] when it has none or is not a document).
+statements(doc) := s if {
+	s := iam.statements(doc)
+} else := []
+
+has_key(obj, key) if {
+	is_object(obj)
+	key in object.keys(obj)
+}
+
+# action_match is IAM's case-insensitive matching of an action pattern (* and ?).
+action_match(pattern, action) if {
+	is_string(pattern)
+	glob.match(glob_of(lower(pattern)), null, lower(action))
+}
+
+# resource_match is IAM's case-sensitive matching of a resource pattern (* and ?; a
+# policy variable such as ${aws:username} matches like *, see conditional). A * may
+# span "/" and ":".
+resource_match(pattern, resource) if {
+	is_string(pattern)
+	glob.match(glob_of(regex.replace(pattern, `\$\{[^}]*\}`, "*")), null, resource)
+}
+
+# glob_of escapes everything but IAM's two wildcards.
+glob_of(p) := replace(replace(glob.quote_meta(p), `\*`, "*"), `\?`, "?")
+
+# covers_action is true when the statement's Action, or the complement of its
+# NotAction, includes action.
+covers_action(stmt, action) if {
+	has_key(stmt, "Action")
+	some p in iam.as_set(stmt.Action)
+	action_match(p, action)
+}
+
+covers_action(stmt, action) if {
+	not has_key(stmt, "Action")
+	has_key(stmt, "NotAction")
+	not any_action(iam.as_set(stmt.NotAction), action)
+}
+
+any_action(patterns, action) if {
+	some p in patterns
+	action_match(p, action)
+}
+
+# covers_resource is true when the statement's Resource, or the complement of its
+# NotResource, includes resource. To ask whether a statement covers every object of a
+# bucket, pass the pattern itself (arn:aws:s3:::b/*): only patterns as broad match it.
+covers_resource(stmt, resource) if {
+	has_key(stmt, "Resource")
+	some p in iam.as_set(stmt.Resource)
+	resource_match(p, resource)
+}
+
+covers_resource(stmt, resource) if {
+	not has_key(stmt, "Resource")
+	has_key(stmt, "NotResource")
+	not any_resource(iam.as_set(stmt.NotResource), resource)
+}
+
+any_resource(patterns, resource) if {
+	some p in patterns
+	resource_match(p, resource)
+}
+
+# matches is true when the statement is about action on resource (its effect and
+# principal aside).
+matches(stmt, action, resource) if {
+	is_object(stmt)
+	covers_action(stmt, action)
+	covers_resource(stmt, resource)
+}
+
+# conditional is true for a statement that holds only in some requests: it has a
+# non-empty Condition, or its resources use a policy variable.
+conditional(stmt) if {
+	is_object(stmt.Condition)
+	count(stmt.Condition) > 0
+}
+
+conditional(stmt) if {
+	some field in ["Resource", "NotResource"]
+	some p in iam.as_set(object.get(stmt, field, []))
+	contains(p, "${")
+}
+
+# allows_in(doc, ...) are the statements of doc with Effect Allow about action on
+# resource; denies_in the ones with Effect Deny (principals are not looked at).
+allows_in(doc, action, resource) := [s |
+	some s in statements(doc)
+	s.Effect == "Allow"
+	matches(s, action, resource)
+]
+
+denies_in(doc, action, resource) := [s |
+	some s in statements(doc)
+	s.Effect == "Deny"
+	matches(s, action, resource)
+]
+
+# ---------------------------------------------------------------------------------
+# Policy sets (identity policies and a permissions boundary)
+
+# A policy set is {"identity": [entry], "boundary": entry | null}; an entry is
+# {"kind": "inline"|"managed"|"boundary", "name", "arn", "document"}.
+
+# role_policies is the policy set of a scanner.Role: its inline policies
+# (RolePolicies[].PolicyDocument), its attached managed policies
+# (AttachedPolicies[].Document) and its PermissionsBoundary.
+role_policies(role) := {
+	"identity": array.concat(inline_entries(role), managed_entries(role)),
+	"boundary": boundary_entry(role),
+}
+
+inline_entries(role) := [{"kind": "inline", "name": object.get(p, "PolicyName", ""), "arn": "", "document": object.get(p, "PolicyDocument", null)} |
+	some p in list_of(object.get(role, "RolePolicies", []))
+]
+
+managed_entries(role) := [{"kind": "managed", "name": object.get(p, "PolicyName", ""), "arn": object.get(p, "PolicyArn", ""), "document": object.get(p, "Document", null)} |
+	some p in list_of(object.get(role, "AttachedPolicies", []))
+]
+
+boundary_entry(role) := {
+	"kind": "boundary",
+	"name": object.get(b, "PolicyName", ""),
+	"arn": object.get(b, "PolicyArn", ""),
+	"document": object.get(b, "Document", null),
+} if {
+	b := role.PermissionsBoundary
+	is_object(b)
+} else := null
+
+list_of(x) := x if is_array(x)
+else := []
+
+# from_documents is the policy set of bare identity documents (no boundary).
+from_documents(docs) := {
+	"identity": [{"kind": "inline", "name": sprintf("#%d", [i + 1]), "arn": "", "document": d} | some i, d in docs],
+	"boundary": null,
+}
+
+# with_boundary adds a permissions boundary document to a policy set.
+with_boundary(policies, doc) := object.union(policies, {"boundary": {"kind": "boundary", "name": "", "arn": "", "document": doc}})
+
+# known is true when every document of the policy set was read and parsed.
+known(policies) if {
+	every e in policies.identity {
+		is_object(e.document)
+	}
+	boundary_known(policies)
+}
+
+boundary_known(policies) if object.get(policies, "boundary", null) == null
+
+boundary_known(policies) if is_object(policies.boundary.document)
+
+# role_known is true when the role exists and all of its policy documents are known.
+role_known(role) if {
+	role.Exists == true
+	known(role_policies(role))
+}
+
+entries(policies) := array.concat(policies.identity, boundary_list(policies))
+
+boundary_list(policies) := [b] if {
+	b := object.get(policies, "boundary", null)
+	b != null
+} else := []
+
+has_boundary(policies) if object.get(policies, "boundary", null) != null
+
+# denied is true when an unconditional explicit Deny in an identity policy or the
+# boundary covers action on resource. A Deny with a Condition may or may not apply: it
+# is reported by conditionally_denied and never counts as a Deny here.
+denied(policies, action, resource) if {
+	some e in entries(policies)
+	some s in denies_in(e.document, action, resource)
+	not conditional(s)
+}
+
+# conditionally_denied is true when only Denies with a Condition cover the request.
+conditionally_denied(policies, action, resource) if {
+	not denied(policies, action, resource)
+	some e in entries(policies)
+	some _ in denies_in(e.document, action, resource)
+}
+
+identity_allows(policies, action, resource) if {
+	some e in policies.identity
+	some s in allows_in(e.document, action, resource)
+	not conditional(s)
+}
+
+identity_grants(policies, action, resource) if {
+	some e in policies.identity
+	some _ in allows_in(e.document, action, resource)
+}
+
+boundary_allows(policies, _, _) if not has_boundary(policies)
+
+boundary_allows(policies, action, resource) if {
+	some s in allows_in(policies.boundary.document, action, resource)
+	not conditional(s)
+}
+
+boundary_grants(policies, _, _) if not has_boundary(policies)
+
+boundary_grants(policies, action, resource) if {
+	some _ in allows_in(policies.boundary.document, action, resource)
+}
+
+# allowed is true when the identity policies allow action on resource without a
+# condition, the boundary (if any) allows it without a condition, and no explicit
+# Deny removes it.
+allowed(policies, action, resource) if {
+	identity_allows(policies, action, resource)
+	boundary_allows(policies, action, resource)
+	not denied(policies, action, resource)
+}
+
+# conditionally_allowed is true when the action is granted, but only under a Condition
+# (of an identity statement or of the boundary): not allowed unconditionally.
+conditionally_allowed(policies, action, resource) if {
+	not allowed(policies, action, resource)
+	identity_grants(policies, action, resource)
+	boundary_grants(policies, action, resource)
+	not denied(policies, action, resource)
+}
+
+# granted is allowed or conditionally_allowed.
+granted(policies, action, resource) if allowed(policies, action, resource)
+
+granted(policies, action, resource) if conditionally_allowed(policies, action, resource)
+
+# boundary_blocks is true when an identity policy grants the action but the
+# permissions boundary does not.
+boundary_blocks(policies, action, resource) if {
+	identity_grants(policies, action, resource)
+	not boundary_grants(policies, action, resource)
+	not denied(policies, action, resource)
+}
+
+# status sums the decision up: "denied" (explicit Deny), "allowed", "conditional"
+# (granted only under a Condition), "boundary" (granted but outside the permissions
+# boundary) or "missing" (no statement grants it).
+status(policies, action, resource) := "denied" if denied(policies, action, resource)
+else := "allowed" if allowed(policies, action, resource)
+else := "conditional" if conditionally_allowed(policies, action, resource)
+else := "boundary" if boundary_blocks(policies, action, resource)
+else := "missing"
+
+# denying are the unconditional Deny statements that remove action on resource, each
+# as {"policy": label of the policy, "statement": the statement}.
+denying(policies, action, resource) := [{"policy": label(e), "entry": e, "statement": s} |
+	some e in entries(policies)
+	some s in denies_in(e.document, action, resource)
+	not conditional(s)
+]
+
+# conditions are the Condition blocks of the statements that grant action on resource
+# only conditionally.
+conditions(policies, action, resource) := [s.Condition |
+	some e in policies.identity
+	some s in allows_in(e.document, action, resource)
+	conditional(s)
+	has_key(s, "Condition")
+]
+
+# label names a policy set entry in a message.
+label(e) := sprintf("inline policy %q", [e.name]) if e.kind == "inline"
+else := sprintf("managed policy %s", [e.arn]) if {
+	e.kind == "managed"
+	e.arn != ""
+} else := sprintf("permissions boundary %s", [e.arn]) if {
+	e.kind == "boundary"
+	e.arn != ""
+} else := "the permissions boundary" if e.kind == "boundary"
+else := sprintf("policy %q", [e.name])
+
+# sid names a statement in a message.
+sid(s) := sprintf("Sid %q", [s.Sid]) if {
+	is_string(s.Sid)
+	s.Sid != ""
+} else := "a statement without Sid"
+
+# ---------------------------------------------------------------------------------
+# Resource policies (bucket policies, key policies)
+
+# principal_ids are the Principal values that name principal: a role (or user) ARN,
+# its account's root ARN and its account id. For an account id or root ARN, the
+# account's two forms.
+principal_ids(principal) := {principal, root, a.account} if {
+	a := arn.parse(principal)
+	a.service == "iam"
+	a.account != ""
+	root := sprintf("arn:%s:iam::%s:root", [a.partition, a.account])
+}
+
+principal_ids(principal) := {principal, sprintf("arn:aws:iam::%s:root", [principal])} if {
+	is_string(principal)
+	regex.match(`^[0-9]{12}$`, principal)
+}
+
+# everyone is the Principal "*" or {"AWS": "*"}.
+everyone(p) if p == "*"
+
+everyone(p) if "*" in iam.as_set(p.AWS)
+
+aws_principals(p) := iam.as_set(p.AWS) if has_key(p, "AWS")
+else := set()
+
+# covers_principal is true when the statement's Principal (or the complement of its
+# NotPrincipal) includes principal: by its ARN, its account or everyone.
+covers_principal(stmt, principal) if everyone(stmt.Principal)
+
+covers_principal(stmt, principal) if {
+	some p in aws_principals(stmt.Principal)
+	p in principal_ids(principal)
+}
+
+covers_principal(stmt, principal) if {
+	not has_key(stmt, "Principal")
+	np := stmt.NotPrincipal
+	not everyone(np)
+	count(aws_principals(np) & principal_ids(principal)) == 0
+}
+
+# names_principal is true when the statement's Principal names principal itself (its
+# exact ARN) or everyone; a grant to the account alone does not count.
+names_principal(stmt, principal) if everyone(stmt.Principal)
+
+names_principal(stmt, principal) if principal in aws_principals(stmt.Principal)
+
+resource_allows_in(doc, principal, action, resource) := [s |
+	some s in statements(doc)
+	s.Effect == "Allow"
+	covers_principal(s, principal)
+	matches(s, action, resource)
+]
+
+resource_denies_in(doc, principal, action, resource) := [s |
+	some s in statements(doc)
+	s.Effect == "Deny"
+	covers_principal(s, principal)
+	matches(s, action, resource)
+]
+
+# resource_denied is true when an unconditional Deny of the resource policy covers the
+# principal's request.
+resource_denied(doc, principal, action, resource) if {
+	some s in resource_denies_in(doc, principal, action, resource)
+	not conditional(s)
+}
+
+# resource_allowed is true when the resource policy grants principal (by ARN, its
+# account, or everyone) action on resource without a condition, and no Deny of the
+# policy removes it.
+resource_allowed(doc, principal, action, resource) if {
+	some s in resource_allows_in(doc, principal, action, resource)
+	not conditional(s)
+	not resource_denied(doc, principal, action, resource)
+}
+
+# resource_conditionally_allowed is true when the resource policy grants it only under
+# a Condition.
+resource_conditionally_allowed(doc, principal, action, resource) if {
+	not resource_allowed(doc, principal, action, resource)
+	some _ in resource_allows_in(doc, principal, action, resource)
+	not resource_denied(doc, principal, action, resource)
+}
+
+# resource_granted is resource_allowed or resource_conditionally_allowed.
+resource_granted(doc, principal, action, resource) if resource_allowed(doc, principal, action, resource)
+
+resource_granted(doc, principal, action, resource) if resource_conditionally_allowed(doc, principal, action, resource)
+
+# resource_status is "denied", "allowed", "conditional" or "missing".
+resource_status(doc, principal, action, resource) := "denied" if resource_denied(doc, principal, action, resource)
+else := "allowed" if resource_allowed(doc, principal, action, resource)
+else := "conditional" if resource_conditionally_allowed(doc, principal, action, resource)
+else := "missing"
+
+# resource_names_granted is true when the resource policy grants the principal itself
+# (its exact ARN, or everyone) action on resource, conditions included: a grant that
+# needs no identity policy in the same account.
+resource_names_granted(doc, principal, action, resource) if {
+	some s in resource_allows_in(doc, principal, action, resource)
+	names_principal(s, principal)
+	not resource_denied(doc, principal, action, resource)
+}
+
+# resource_denying are the unconditional Deny statements of the resource policy that
+# cover the principal's request.
+resource_denying(doc, principal, action, resource) := [s |
+	some s in resource_denies_in(doc, principal, action, resource)
+	not conditional(s)
+]
+
+# ---------------------------------------------------------------------------------
+# Identity and resource policy together (same account)
+
+# same_account_status is the decision for a principal whose identity policies are
+# policies, on a resource whose resource policy is doc (null: none), both in one
+# account: either side may grant (a resource policy only by naming the principal's
+# ARN or everyone); the boundary limits both; a Deny on either side wins.
+same_account_status(policies, doc, principal, action, resource) := "denied" if {
+	denied(policies, action, resource)
+} else := "denied" if {
+	resource_denied(doc, principal, action, resource)
+} else := "allowed" if {
+	either_allows(policies, doc, principal, action, resource)
+	boundary_allows(policies, action, resource)
+} else := "conditional" if {
+	either_grants(policies, doc, principal, action, resource)
+	boundary_grants(policies, action, resource)
+} else := "boundary" if {
+	either_grants(policies, doc, principal, action, resource)
+} else := "missing"
+
+either_allows(policies, _, _, action, resource) if identity_allows(policies, action, resource)
+
+either_allows(_, doc, principal, action, resource) if {
+	some s in resource_allows_in(doc, principal, action, resource)
+	names_principal(s, principal)
+	not conditional(s)
+}
+
+either_grants(policies, _, _, action, resource) if identity_grants(policies, action, resource)
+
+either_grants(_, doc, principal, action, resource) if resource_names_granted(doc, principal, action, resource)
+
+# ---------------------------------------------------------------------------------
+# Building fixes
+
+# without is doc with the statements in drop removed (Statement always a list).
+without(doc, drop) := object.union(doc, {"Statement": [s | some s in statements(doc); not s in drop]})
+
+# adding is doc (null: a new document) with the statements appended.
+adding(doc, stmts) := object.union(doc, {"Statement": array.concat(statements(doc), stmts)}) if is_object(doc)
+else := {"Version": "2012-10-17", "Statement": stmts}
+
+# hcl_string is a Terraform (HCL) string literal: JSON escapes, with the template
+# sequences ${ and %{ escaped so that a hostile value stays text.
+hcl_string(s) := replace(replace(json.marshal(s), "${", "$${"), "%{", "%%{")
+
+# hcl_json is a Terraform jsonencode() expression of a JSON document.
+hcl_json(doc) := sprintf("jsonencode(%s)", [replace(replace(json.marshal_with_options(doc, {"pretty": true, "indent": "  "}), "${", "$${"), "%{", "%%{")])
+
+# terraform_role_policy is an aws_iam_role_policy resource for an inline policy.
+terraform_role_policy(resource_name, role, policy_name, doc) := sprintf(
+	"resource \"aws_iam_role_policy\" %q {\n  name   = %s\n  role   = %s\n  policy = %s\n}\n",
+	[resource_name, hcl_string(policy_name), hcl_string(role), hcl_json(doc)],
+)
+
+# terraform_bucket_policy is an aws_s3_bucket_policy resource.
+terraform_bucket_policy(resource_name, bucket, doc) := sprintf(
+	"resource \"aws_s3_bucket_policy\" %q {\n  bucket = %s\n  policy = %s\n}\n",
+	[resource_name, hcl_string(bucket), hcl_json(doc)],
+)
+
+# inline_document is the document of the role's inline policy called name.
+inline_document(role, name) := p.PolicyDocument if {
+	some p in list_of(object.get(role, "RolePolicies", []))
+	p.PolicyName == name
+	is_object(p.PolicyDocument)
+}
+
+# merged_inline is the role's inline policy called name (a new document when it has
+# none) with the statements added, so that writing it back keeps what it already grants.
+merged_inline(role, name, stmts) := adding(inline_document(role, name), stmts) if {
+	inline_document(role, name)
+} else := adding(null, stmts)

@@ -3,8 +3,8 @@ package scanner
 import "sort"
 
 // operationActions maps every SDK operation the scanner calls to the IAM action
-// that authorises it. A test keeps it equal to the methods of S3API, IAMAPI and
-// STSAPI, and the README's read-only policy equal to ReadActions.
+// that authorises it. A test keeps it equal to the methods of S3API, KMSAPI,
+// IAMAPI and STSAPI, and the README's read-only policy equal to ReadActions.
 func operationActions() map[string]string {
 	return map[string]string{
 		// S3
@@ -14,6 +14,18 @@ func operationActions() map[string]string {
 		"GetBucketReplication": "s3:GetReplicationConfiguration",
 		"GetBucketVersioning":  "s3:GetBucketVersioning",
 		"GetBucketTagging":     "s3:GetBucketTagging",
+		// GetBucketEncryption and GetObjectLockConfiguration are authorised by
+		// actions whose names differ from the operations'.
+		"GetBucketEncryption":             "s3:GetEncryptionConfiguration",
+		"GetObjectLockConfiguration":      "s3:GetBucketObjectLockConfiguration",
+		"GetBucketOwnershipControls":      "s3:GetBucketOwnershipControls",
+		"GetPublicAccessBlock":            "s3:GetBucketPublicAccessBlock",
+		"GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+		"GetBucketRequestPayment":         "s3:GetBucketRequestPayment",
+		"GetBucketPolicy":                 "s3:GetBucketPolicy",
+		// KMS
+		"DescribeKey":  "kms:DescribeKey",
+		"GetKeyPolicy": "kms:GetKeyPolicy",
 		// IAM
 		"GetRole":                  "iam:GetRole",
 		"ListRolePolicies":         "iam:ListRolePolicies",

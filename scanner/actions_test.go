@@ -14,6 +14,7 @@ func TestOperationActionsCoverTheClientInterfaces(t *testing.T) {
 	methods := map[string]bool{}
 	for _, iface := range []reflect.Type{
 		reflect.TypeFor[S3API](),
+		reflect.TypeFor[KMSAPI](),
 		reflect.TypeFor[IAMAPI](),
 		reflect.TypeFor[STSAPI](),
 	} {
@@ -43,8 +44,11 @@ func TestReadActions(t *testing.T) {
 	want := []string{
 		"iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy",
 		"iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
-		"s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketVersioning",
-		"s3:GetReplicationConfiguration", "s3:ListAllMyBuckets", "s3:ListBucket",
+		"kms:DescribeKey", "kms:GetKeyPolicy",
+		"s3:GetBucketLocation", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls",
+		"s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
+		"s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration",
+		"s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAllMyBuckets", "s3:ListBucket",
 		"sts:GetCallerIdentity",
 	}
 	if !reflect.DeepEqual(got, want) {

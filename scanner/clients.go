@@ -13,6 +13,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -26,6 +27,13 @@ type S3API interface {
 	GetBucketReplication(ctx context.Context, in *s3.GetBucketReplicationInput, optFns ...func(*s3.Options)) (*s3.GetBucketReplicationOutput, error)
 	GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, optFns ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
 	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+	GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, optFns ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
+	GetObjectLockConfiguration(ctx context.Context, in *s3.GetObjectLockConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error)
+	GetBucketOwnershipControls(ctx context.Context, in *s3.GetBucketOwnershipControlsInput, optFns ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error)
+	GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketLifecycleConfiguration(ctx context.Context, in *s3.GetBucketLifecycleConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error)
+	GetBucketRequestPayment(ctx context.Context, in *s3.GetBucketRequestPaymentInput, optFns ...func(*s3.Options)) (*s3.GetBucketRequestPaymentOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
 }
 
 // IAMAPI is the part of the IAM client the scanner calls to read replication roles.
@@ -43,12 +51,21 @@ type STSAPI interface {
 	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
 
+// KMSAPI is the part of the KMS client the scanner calls to read the keys that
+// default encryption and replication rules name.
+type KMSAPI interface {
+	DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, optFns ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, optFns ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+}
+
 // Clients hands out the AWS clients of one account. S3 clients are per region
 // because S3 answers a request sent to another region's endpoint with a redirect
-// that the SDK does not follow; S3("") is the client of the default region.
+// that the SDK does not follow; KMS clients are per region because a key lives in
+// one region. S3("") and KMS("") are the clients of the default region.
 // Implementations must be safe for concurrent use.
 type Clients interface {
 	S3(region string) S3API
+	KMS(region string) KMSAPI
 	IAM() IAMAPI
 	STS() STSAPI
 }
@@ -137,8 +154,9 @@ type awsClients struct {
 	iam *iam.Client
 	sts *sts.Client
 
-	mu sync.Mutex
-	s3 map[string]*s3.Client
+	mu  sync.Mutex
+	s3  map[string]*s3.Client
+	kms map[string]*kms.Client
 }
 
 // newAWSClients builds clients from cfg. A BaseEndpoint (from EndpointURL or
@@ -149,6 +167,7 @@ func newAWSClients(cfg aws.Config) *awsClients {
 		iam: iam.NewFromConfig(cfg),
 		sts: sts.NewFromConfig(cfg),
 		s3:  map[string]*s3.Client{},
+		kms: map[string]*kms.Client{},
 	}
 }
 
@@ -167,6 +186,21 @@ func (c *awsClients) S3(region string) S3API {
 		so.UsePathStyle = c.cfg.BaseEndpoint != nil
 	})
 	c.s3[region] = cl
+	return cl
+}
+
+// KMS returns the KMS client of region, creating it on first use.
+func (c *awsClients) KMS(region string) KMSAPI {
+	if region == "" {
+		region = c.cfg.Region
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl, ok := c.kms[region]; ok {
+		return cl
+	}
+	cl := kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region })
+	c.kms[region] = cl
 	return cl
 }
 

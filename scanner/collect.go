@@ -18,7 +18,14 @@ import (
 const listPageSize = 1000
 
 // Scan collects the replication setup of every bucket of the credentials' own
-// account, and the destinations and roles those buckets name, each read once.
+// account, and the destinations, roles and KMS keys those buckets name, each read
+// once.
+//
+// It runs in two passes. The first reads every listed bucket (replication,
+// versioning, tags; encryption and object lock when it replicates), the role and
+// the destinations outside the scan. The second, which needs every replication
+// configuration and region, reads the settings of listed destinations (sharing
+// what the first pass read when the destination replicates too) and the KMS keys.
 //
 // Every AWS failure becomes data: a CollectionError on the bucket, destination or
 // role it concerns, or on the snapshot when the account itself could not be listed.
@@ -28,8 +35,10 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 		clients:  c,
 		log:      o.logger(),
 		dests:    newOnceCache[LinkedBucket](),
+		listed:   newOnceCache[destConfig](),
 		roles:    newOnceCache[Role](),
 		policies: newOnceCache[managedResult](),
+		keys:     newOnceCache[KmsKey](),
 	}
 	snap := &Snapshot{
 		SchemaVersion: SchemaVersion,
@@ -75,6 +84,23 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 		return nil, fmt.Errorf("scan: %w", ctx.Err())
 	}
 
+	buckets := make([]*Bucket, 0, len(listed))
+	for _, lb := range listed {
+		buckets = append(buckets, lb.bucket)
+	}
+	keys := col.keyRefs(buckets)
+	p = pool.New().WithMaxGoroutines(o.concurrency())
+	for _, arn := range col.listedDestinations(buckets) {
+		p.Go(func() { col.readListedDestination(ctx, arn) })
+	}
+	for _, kr := range keys {
+		p.Go(func() { col.keys.get(kr.cacheKey(), func() KmsKey { return col.readKey(ctx, kr) }) })
+	}
+	p.Wait()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("scan: %w", ctx.Err())
+	}
+
 	regions := map[string]bool{}
 	for _, lb := range listed {
 		snap.Buckets = append(snap.Buckets, *lb.bucket)
@@ -87,8 +113,9 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 	}
 	snap.Destinations = col.destinations(snap.Buckets)
 	snap.Roles = col.linkedRoles(snap.Buckets)
+	snap.KmsKeys = col.kmsKeys(keys)
 	col.log.Debug("scan finished", "account", col.account, "buckets", len(snap.Buckets),
-		"destinations", len(snap.Destinations), "roles", len(snap.Roles))
+		"destinations", len(snap.Destinations), "roles", len(snap.Roles), "kms_keys", len(snap.KmsKeys))
 	return col.finish(snap), nil
 }
 
@@ -102,9 +129,19 @@ type collector struct {
 	// byName indexes the listed buckets; it is read-only once listing is done.
 	byName map[string]*Bucket
 
+	// dests are destinations outside the scan; listed holds the settings read on
+	// destinations that are listed buckets.
 	dests    *onceCache[LinkedBucket]
+	listed   *onceCache[destConfig]
 	roles    *onceCache[Role]
 	policies *onceCache[managedResult]
+	keys     *onceCache[KmsKey]
+}
+
+// destConfig is what the second pass read on a listed destination.
+type destConfig struct {
+	cfg  BucketConfig
+	errs []CollectionError
 }
 
 // listedBucket is a bucket from ListBuckets with the region ListBuckets gave ("" if none).
@@ -147,7 +184,8 @@ func (col *collector) listBuckets(ctx context.Context) ([]listedBucket, *Collect
 }
 
 // collectBucket resolves b's region, reads its replication configuration,
-// versioning and tags, then the role and the destinations outside the scan.
+// versioning and tags, and when it replicates its encryption and object lock,
+// then the role and the destinations outside the scan.
 func (col *collector) collectBucket(ctx context.Context, b *Bucket, listedRegion string) {
 	if ctx.Err() != nil {
 		return
@@ -187,6 +225,10 @@ func (col *collector) collectBucket(ctx context.Context, b *Bucket, listedRegion
 	case errorCode(err) == codeNoSuchTagSet:
 	default:
 		b.Errors = append(b.Errors, col.failed("GetBucketTagging", b.Arn, ComponentTags, err))
+	}
+
+	if readsSourceConfig(b) {
+		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, sourceReads())...)
 	}
 
 	col.readLinked(ctx, b.ReplicationConfiguration)
@@ -231,7 +273,9 @@ func (col *collector) readLinked(ctx context.Context, cfg *ReplicationConfigurat
 	}
 }
 
-// readDestination reads a destination bucket that is not one of the listed buckets.
+// readDestination reads a destination bucket that is not one of the listed
+// buckets: its existence and region, versioning and settings. It lies outside the
+// scanned account, so AccessDenied leaves a setting unknown rather than failing.
 func (col *collector) readDestination(ctx context.Context, arn, name string) LinkedBucket {
 	lb := LinkedBucket{Arn: arn, Name: name}
 	head, err := col.clients.S3("").HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
@@ -253,7 +297,8 @@ func (col *collector) readDestination(ctx context.Context, arn, name string) Lin
 			return lb
 		}
 	}
-	ver, err := col.clients.S3(lb.Region).GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
+	c := col.clients.S3(lb.Region)
+	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
 	switch {
 	case err == nil:
 		lb.Versioning = &Versioning{Status: string(ver.Status), MFADelete: string(ver.MFADelete)}
@@ -263,7 +308,47 @@ func (col *collector) readDestination(ctx context.Context, arn, name string) Lin
 	default:
 		lb.Errors = append(lb.Errors, col.failed("GetBucketVersioning", arn, ComponentDestination, err))
 	}
+	lb.Errors = append(lb.Errors, col.readConfigs(ctx, c, name, arn, false, &lb.BucketConfig, destinationReads(false))...)
 	return lb
+}
+
+// listedDestinations returns, sorted, the ARNs of destinations that are listed
+// buckets with a known region: their settings are read in the second pass. A
+// listed bucket whose region is unknown could not be read at all (its error is
+// repeated on the destination).
+func (col *collector) listedDestinations(buckets []*Bucket) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range buckets {
+		if b.ReplicationConfiguration == nil {
+			continue
+		}
+		for _, r := range b.ReplicationConfiguration.Rules {
+			arn := r.Destination.Bucket
+			name, ok := bucketNameOf(arn)
+			if !ok || seen[arn] || col.byName[name] == nil || col.byName[name].Region == "" {
+				continue
+			}
+			seen[arn] = true
+			out = append(out, arn)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readListedDestination reads, once per scan, the settings of a destination that
+// is a listed bucket, with the scanned account's credentials. What the bucket's
+// own reads already hold (encryption, object lock of a bucket that replicates) is
+// not read again: linkedFromListed copies it.
+func (col *collector) readListedDestination(ctx context.Context, arn string) {
+	name, _ := bucketNameOf(arn)
+	b := col.byName[name]
+	col.listed.get(arn, func() destConfig {
+		var d destConfig
+		d.errs = col.readConfigs(ctx, col.clients.S3(b.Region), name, arn, true, &d.cfg, destinationReads(readsSourceConfig(b)))
+		return d
+	})
 }
 
 // destinations assembles one LinkedBucket per destination ARN named by any rule
@@ -296,7 +381,8 @@ func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
 				Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up",
 			}}}
 		case col.byName[name] != nil:
-			lb = linkedFromListed(arn, col.byName[name])
+			d, _ := col.listed.lookup(arn)
+			lb = linkedFromListed(arn, col.byName[name], d)
 		default:
 			lb, _ = col.dests.lookup(arn)
 			if len(hints) > 0 {
@@ -310,9 +396,11 @@ func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
 }
 
 // linkedFromListed describes a destination that is one of the listed buckets with
-// what was read from that bucket. The bucket's failed region or versioning reads
-// are repeated on the destination, so that "unknown" carries its reason there too.
-func linkedFromListed(arn string, b *Bucket) LinkedBucket {
+// what was read from that bucket and the destination settings d read for it. The
+// bucket's failed region or versioning reads are repeated on the destination, and
+// so are its encryption and object lock reads when the destination shares them, so
+// that "unknown" carries its reason there too.
+func linkedFromListed(arn string, b *Bucket, d destConfig) LinkedBucket {
 	lb := LinkedBucket{
 		Arn:       arn,
 		Name:      b.Name,
@@ -329,6 +417,17 @@ func linkedFromListed(arn string, b *Bucket) LinkedBucket {
 		if e.Component == ComponentBucket || e.Component == ComponentVersioning {
 			e.Component = ComponentDestination
 			lb.Errors = append(lb.Errors, e)
+		}
+	}
+	lb.BucketConfig = d.cfg
+	lb.Errors = append(lb.Errors, d.errs...)
+	if readsSourceConfig(b) {
+		lb.ServerSideEncryptionConfiguration = cloneEncryption(b.ServerSideEncryptionConfiguration)
+		lb.ObjectLockConfiguration = cloneObjectLock(b.ObjectLockConfiguration)
+		for _, e := range b.Errors {
+			if e.Component == ComponentEncryption || e.Component == ComponentObjectLock {
+				lb.Errors = append(lb.Errors, e)
+			}
 		}
 	}
 	return lb

@@ -135,9 +135,13 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 	}}
 	answers["GetBucketVersioning src"] = &s3.GetBucketVersioningOutput{Status: s3types.BucketVersioningStatusEnabled, MFADelete: s3types.MFADeleteStatusDisabled}
 	answers["GetBucketTagging src"] = apiErr(404, "NoSuchTagSet", "The TagSet does not exist")
+	sourceNotConfigured(answers, "src")
 	answers["HeadBucket dst-v1"] = apiErr(404, "NotFound", "")
 	answers["HeadBucket dst-full"] = apiErr(403, "Forbidden", "", "X-Amz-Bucket-Region", "eu-west-1")
 	answers["GetBucketVersioning dst-full"] = apiErr(403, "AccessDenied", "Access Denied")
+	destinationDenied(answers, "dst-full")
+	replicaKey := "arn:aws:kms:eu-west-1:" + otherAccount + ":key/abcd"
+	answers["DescribeKey "+replicaKey] = apiErr(400, "AccessDeniedException", "not authorized")
 
 	snap, f := scanFake(t, answers)
 
@@ -145,6 +149,10 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		Name: "src", Arn: "arn:aws:s3:::src", AccountID: fakeAccount, Region: "us-west-2", CreationDate: &created,
 		Versioning: &Versioning{Status: "Enabled", MFADelete: "Disabled"},
 		Tags:       []Tag{},
+		BucketConfig: BucketConfig{
+			ServerSideEncryptionConfiguration: &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{}},
+			ObjectLockConfiguration:           &ObjectLockConfiguration{},
+		},
 		ReplicationConfiguration: &ReplicationConfiguration{Role: roleArn, Rules: []ReplicationRule{
 			{
 				ID: aws.String("v1"), Prefix: aws.String("old/"), Status: "Enabled",
@@ -202,7 +210,7 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 
 	wantDest := []LinkedBucket{
 		// 403 with the region header: it exists, in another account; AccessDenied
-		// on its versioning is "unknown", not an error of this scan.
+		// on its versioning and settings is "unknown", not an error of this scan.
 		{Arn: "arn:aws:s3:::dst-full", Name: "dst-full", AccountID: otherAccount, Exists: aws.Bool(true), Region: "eu-west-1"},
 		{Arn: "arn:aws:s3:::dst-v1", Name: "dst-v1", Exists: aws.Bool(false)},
 	}
@@ -213,12 +221,17 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 	if !reflect.DeepEqual(snap.Roles, wantRoles) {
 		t.Errorf("roles:\n got %s\nwant %s", mustJSON(t, snap.Roles), mustJSON(t, wantRoles))
 	}
+	// Another account's key that KMS will not describe: unknown, not an error.
+	wantKeys := []KmsKey{{Ref: replicaKey, Arn: replicaKey, AccountID: otherAccount, Region: "eu-west-1"}}
+	if !reflect.DeepEqual(snap.KmsKeys, wantKeys) {
+		t.Errorf("kms keys:\n got %s\nwant %s", mustJSON(t, snap.KmsKeys), mustJSON(t, wantKeys))
+	}
 	if !snap.Complete() {
 		t.Errorf("snapshot incomplete: %s", mustJSON(t, snap))
 	}
 
-	// Each read went to the client of the bucket's region, each destination once,
-	// and the role of another account was not read.
+	// Each read went to the client of the bucket's (or key's) region, each
+	// destination once, and the role and key policy of another account were not read.
 	wantCalls := []string{
 		"eu-west-1 GetBucketVersioning dst-full",
 		" HeadBucket dst-full",
@@ -228,6 +241,12 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		"us-west-2 GetBucketReplication src",
 		"us-west-2 GetBucketTagging src",
 		"us-west-2 GetBucketVersioning src",
+		"us-west-2 GetBucketEncryption src",
+		"us-west-2 GetObjectLockConfiguration src",
+		"eu-west-1 DescribeKey " + replicaKey,
+	}
+	for _, op := range destinationOps {
+		wantCalls = append(wantCalls, "eu-west-1 "+op+" dst-full")
 	}
 	sort.Strings(wantCalls)
 	if got := f.callList(); !reflect.DeepEqual(got, wantCalls) {
@@ -247,6 +266,52 @@ func replicating(role string, dests ...string) *s3.GetBucketReplicationOutput {
 		})
 	}
 	return &s3.GetBucketReplicationOutput{ReplicationConfiguration: cfg}
+}
+
+// destinationOps are the settings read on every destination (the last two are
+// shared with a listed destination's own reads when it replicates too).
+var destinationOps = []string{
+	"GetBucketPolicy", "GetBucketOwnershipControls", "GetPublicAccessBlock",
+	"GetBucketLifecycleConfiguration", "GetBucketRequestPayment",
+	"GetBucketEncryption", "GetObjectLockConfiguration",
+}
+
+// sourceNotConfigured answers a replicating bucket's encryption and object lock
+// reads with S3's "not configured" errors.
+func sourceNotConfigured(answers map[string]any, name string) {
+	answers["GetBucketEncryption "+name] = apiErr(404, "ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found")
+	answers["GetObjectLockConfiguration "+name] = apiErr(404, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket")
+}
+
+// destinationNotConfigured answers a destination's settings reads with S3's
+// "not configured" errors and a bucket-owner payer.
+func destinationNotConfigured(answers map[string]any, name string) {
+	sourceNotConfigured(answers, name)
+	answers["GetBucketPolicy "+name] = apiErr(404, "NoSuchBucketPolicy", "The bucket policy does not exist")
+	answers["GetBucketOwnershipControls "+name] = apiErr(404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found")
+	answers["GetPublicAccessBlock "+name] = apiErr(404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found")
+	answers["GetBucketLifecycleConfiguration "+name] = apiErr(404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist")
+	answers["GetBucketRequestPayment "+name] = &s3.GetBucketRequestPaymentOutput{Payer: s3types.PayerBucketOwner}
+}
+
+// notConfigured is what destinationNotConfigured's answers become.
+func notConfigured() BucketConfig {
+	return BucketConfig{
+		ServerSideEncryptionConfiguration: &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{}},
+		ObjectLockConfiguration:           &ObjectLockConfiguration{},
+		OwnershipControls:                 &OwnershipControls{Rules: []OwnershipControlsRule{}},
+		PublicAccessBlockConfiguration:    &PublicAccessBlockConfiguration{},
+		LifecycleConfiguration:            &LifecycleConfiguration{Rules: []LifecycleRule{}},
+		RequestPaymentConfiguration:       &RequestPaymentConfiguration{Payer: "BucketOwner"},
+		Policy:                            &BucketPolicy{},
+	}
+}
+
+// destinationDenied answers every settings read of a destination with AccessDenied.
+func destinationDenied(answers map[string]any, name string) {
+	for _, op := range destinationOps {
+		answers[op+" "+name] = apiErr(403, "AccessDenied", "Access Denied")
+	}
 }
 
 // plainReads answers a bucket's three reads: no configuration, versioning Enabled, no tags.
@@ -401,14 +466,16 @@ func TestScanFailuresBecomeData(t *testing.T) {
 				a["HeadBucket down"] = apiErr(500, "InternalError", "")
 				a["HeadBucket racy"] = &s3.HeadBucketOutput{BucketRegion: aws.String("ap-south-1")}
 				a["GetBucketVersioning racy"] = apiErr(404, "NoSuchBucket", "The specified bucket does not exist")
+				destinationNotConfigured(a, "racy")
 			},
 			check: func(t *testing.T, s *Snapshot, _ []string) {
 				want := []LinkedBucket{
 					{Arn: "arn:aws:s3:::down", Name: "down", Errors: []CollectionError{{Operation: "HeadBucket", Code: "InternalError",
 						Message: "Internal Server Error", Resource: "arn:aws:s3:::down", Component: ComponentDestination}}},
-					{Arn: "arn:aws:s3:::racy", Name: "racy", Exists: aws.Bool(true), Region: "ap-south-1", Errors: []CollectionError{{
-						Operation: "GetBucketVersioning", Code: "NoSuchBucket", Message: "The specified bucket does not exist",
-						Resource: "arn:aws:s3:::racy", Component: ComponentDestination}}},
+					{Arn: "arn:aws:s3:::racy", Name: "racy", Exists: aws.Bool(true), Region: "ap-south-1", BucketConfig: notConfigured(),
+						Errors: []CollectionError{{
+							Operation: "GetBucketVersioning", Code: "NoSuchBucket", Message: "The specified bucket does not exist",
+							Resource: "arn:aws:s3:::racy", Component: ComponentDestination}}},
 					{Arn: "not-an-arn", Errors: []CollectionError{{Operation: "HeadBucket", Code: codeInvalidArn,
 						Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up", Resource: "not-an-arn", Component: ComponentDestination}}},
 				}
@@ -422,13 +489,15 @@ func TestScanFailuresBecomeData(t *testing.T) {
 			setup: func(a map[string]any) {
 				a["ListBuckets "] = &s3.ListBucketsOutput{Buckets: []s3types.Bucket{listed("src", "us-east-1"), listed("dst", "eu-west-1")}}
 				plainReads(a, "src")
+				sourceNotConfigured(a, "src")
 				plainReads(a, "dst")
+				destinationNotConfigured(a, "dst")
 				a["GetBucketReplication src"] = replicating(otherRole, "arn:aws:s3:::dst")
 				a["GetBucketVersioning dst"] = apiErr(403, "AccessDenied", "Access Denied")
 			},
 			check: func(t *testing.T, s *Snapshot, calls []string) {
 				want := LinkedBucket{Arn: "arn:aws:s3:::dst", Name: "dst", AccountID: fakeAccount, Exists: aws.Bool(true),
-					Region: "eu-west-1", InScan: true, Errors: []CollectionError{{Operation: "GetBucketVersioning", Code: "AccessDenied",
+					Region: "eu-west-1", InScan: true, BucketConfig: notConfigured(), Errors: []CollectionError{{Operation: "GetBucketVersioning", Code: "AccessDenied",
 						Message: "Access Denied", Resource: "arn:aws:s3:::dst", Component: ComponentDestination}}}
 				if got := destinationNamed(t, s, "arn:aws:s3:::dst"); !reflect.DeepEqual(got, want) {
 					t.Errorf("destination:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, want))

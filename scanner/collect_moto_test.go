@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -218,8 +219,19 @@ func TestScanMotoGuidePair(t *testing.T) {
 		t.Errorf("plain versioning = %+v, want never enabled (Status \"\")", plain.Versioning)
 	}
 
+	wantSrc := BucketConfig{
+		ServerSideEncryptionConfiguration: &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{}},
+		ObjectLockConfiguration:           &ObjectLockConfiguration{},
+	}
+	if !reflect.DeepEqual(src.BucketConfig, wantSrc) {
+		t.Errorf("crr-src settings:\n got %s\nwant %s", mustJSON(t, src.BucketConfig), mustJSON(t, wantSrc))
+	}
+	if !reflect.DeepEqual(plain.BucketConfig, BucketConfig{}) {
+		t.Errorf("plain settings = %s, want none read (it does not replicate)", mustJSON(t, plain.BucketConfig))
+	}
+
 	wantDest := []LinkedBucket{{Arn: "arn:aws:s3:::crr-dst", Name: "crr-dst", AccountID: s.account, Exists: aws.Bool(true),
-		Region: "eu-west-1", InScan: true, Versioning: &Versioning{Status: "Enabled"}}}
+		Region: "eu-west-1", InScan: true, Versioning: &Versioning{Status: "Enabled"}, BucketConfig: motoNotConfigured()}}
 	if !reflect.DeepEqual(snap.Destinations, wantDest) {
 		t.Errorf("destinations:\n got %s\nwant %s", mustJSON(t, snap.Destinations), mustJSON(t, wantDest))
 	}
@@ -237,6 +249,15 @@ func TestScanMotoGuidePair(t *testing.T) {
 	if !strings.Contains(roleArn, ":role/service-role/crr-role") {
 		t.Errorf("role ARN %s lacks its path: the last-segment lookup is not exercised", roleArn)
 	}
+}
+
+// motoNotConfigured is what moto answers for a bucket whose settings were never
+// set: S3's "not configured" errors, except GetBucketRequestPayment, which moto
+// 5.2.1 answers with a ListBucketResult: the SDK finds no Payer in it.
+func motoNotConfigured() BucketConfig {
+	c := notConfigured()
+	c.RequestPaymentConfiguration = &RequestPaymentConfiguration{Payer: ""}
+	return c
 }
 
 func TestScanMotoMissingDestinationAndRole(t *testing.T) {
@@ -338,15 +359,21 @@ func TestScanMotoSharedResourcesReadOnce(t *testing.T) {
 		"GetRole shared-role", "ListRolePolicies shared-role", "GetRolePolicy shared-role/inline", "ListAttachedRolePolicies shared-role",
 		"GetRole other-role", "ListRolePolicies other-role", "ListAttachedRolePolicies other-role",
 		"GetPolicy " + managed, "GetPolicyVersion " + managed,
-		// A listed destination costs no read beyond the bucket's own.
+		// A listed destination costs no read of its region or versioning beyond
+		// the bucket's own.
 		"HeadBucket listed-dst", "GetBucketVersioning listed-dst",
+	}
+	// Each destination's settings are read once, however many buckets name it.
+	for _, op := range destinationOps {
+		once = append(once, op+" shared-dst", op+" listed-dst")
 	}
 	for _, k := range once {
 		if got := c.count(k); got != 1 {
 			t.Errorf("%s: %d calls, want 1", k, got)
 		}
 	}
-	want := LinkedBucket{Arn: shared, Name: "shared-dst", Exists: aws.Bool(true), Region: "eu-west-1", Versioning: &Versioning{Status: "Enabled"}}
+	want := LinkedBucket{Arn: shared, Name: "shared-dst", Exists: aws.Bool(true), Region: "eu-west-1", Versioning: &Versioning{Status: "Enabled"},
+		BucketConfig: motoNotConfigured()}
 	if got := destinationNamed(t, snap, shared); !reflect.DeepEqual(got, want) {
 		t.Errorf("shared destination:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, want))
 	}
@@ -380,9 +407,10 @@ func (c *countingClients) count(k string) int {
 	return c.n[k]
 }
 
-func (c *countingClients) S3(region string) S3API { return countingS3{c, c.inner.S3(region)} }
-func (c *countingClients) IAM() IAMAPI            { return countingIAM{c, c.inner.IAM()} }
-func (c *countingClients) STS() STSAPI            { return c.inner.STS() }
+func (c *countingClients) S3(region string) S3API   { return countingS3{c, c.inner.S3(region)} }
+func (c *countingClients) KMS(region string) KMSAPI { return countingKMS{c, c.inner.KMS(region)} }
+func (c *countingClients) IAM() IAMAPI              { return countingIAM{c, c.inner.IAM()} }
+func (c *countingClients) STS() STSAPI              { return c.inner.STS() }
 
 type countingS3 struct {
 	c     *countingClients
@@ -428,6 +456,56 @@ func (s countingS3) GetBucketVersioning(ctx context.Context, in *s3.GetBucketVer
 func (s countingS3) GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, o ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error) {
 	s.c.add("GetBucketTagging " + aws.ToString(in.Bucket))
 	return s.inner.GetBucketTagging(ctx, in, o...)
+}
+
+func (s countingS3) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, o ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	s.c.add("GetBucketEncryption " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketEncryption(ctx, in, o...)
+}
+
+func (s countingS3) GetObjectLockConfiguration(ctx context.Context, in *s3.GetObjectLockConfigurationInput, o ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error) {
+	s.c.add("GetObjectLockConfiguration " + aws.ToString(in.Bucket))
+	return s.inner.GetObjectLockConfiguration(ctx, in, o...)
+}
+
+func (s countingS3) GetBucketOwnershipControls(ctx context.Context, in *s3.GetBucketOwnershipControlsInput, o ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error) {
+	s.c.add("GetBucketOwnershipControls " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketOwnershipControls(ctx, in, o...)
+}
+
+func (s countingS3) GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, o ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	s.c.add("GetPublicAccessBlock " + aws.ToString(in.Bucket))
+	return s.inner.GetPublicAccessBlock(ctx, in, o...)
+}
+
+func (s countingS3) GetBucketLifecycleConfiguration(ctx context.Context, in *s3.GetBucketLifecycleConfigurationInput, o ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error) {
+	s.c.add("GetBucketLifecycleConfiguration " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketLifecycleConfiguration(ctx, in, o...)
+}
+
+func (s countingS3) GetBucketRequestPayment(ctx context.Context, in *s3.GetBucketRequestPaymentInput, o ...func(*s3.Options)) (*s3.GetBucketRequestPaymentOutput, error) {
+	s.c.add("GetBucketRequestPayment " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketRequestPayment(ctx, in, o...)
+}
+
+func (s countingS3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, o ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	s.c.add("GetBucketPolicy " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketPolicy(ctx, in, o...)
+}
+
+type countingKMS struct {
+	c     *countingClients
+	inner KMSAPI
+}
+
+func (s countingKMS) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, o ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	s.c.add("DescribeKey " + aws.ToString(in.KeyId))
+	return s.inner.DescribeKey(ctx, in, o...)
+}
+
+func (s countingKMS) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, o ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	s.c.add("GetKeyPolicy " + aws.ToString(in.KeyId))
+	return s.inner.GetKeyPolicy(ctx, in, o...)
 }
 
 type countingIAM struct {

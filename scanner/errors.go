@@ -17,6 +17,18 @@ const (
 	codeNoSuchEntity        = "NoSuchEntity"
 	codeAccessDenied        = "AccessDenied"
 
+	// S3's "not configured" answers to the bucket-configuration reads.
+	codeNoEncryption        = "ServerSideEncryptionConfigurationNotFoundError"
+	codeNoObjectLock        = "ObjectLockConfigurationNotFoundError"
+	codeNoOwnershipControls = "OwnershipControlsNotFoundError"
+	codeNoPublicAccessBlock = "NoSuchPublicAccessBlockConfiguration"
+	codeNoLifecycle         = "NoSuchLifecycleConfiguration"
+	codeNoBucketPolicy      = "NoSuchBucketPolicy"
+
+	// KMS (awsJson) error codes.
+	codeKMSNotFound     = "NotFoundException"
+	codeKMSAccessDenied = "AccessDeniedException"
+
 	// codeRequestError stands in for failures that carry no AWS error code
 	// (connection refused, timeouts, unreadable responses).
 	codeRequestError = "RequestError"
@@ -25,6 +37,10 @@ const (
 	// codeInvalidArn marks a resource name in a configuration that is not an ARN
 	// of the expected kind, so the resource could not be looked up.
 	codeInvalidArn = "InvalidArn"
+	// codeAmbiguousKeyRef marks a KMS key named without a region (key id or alias
+	// name) that resolves to different keys in different regions: the snapshot
+	// indexes keys by the reference as configured and cannot hold both.
+	codeAmbiguousKeyRef = "AmbiguousKeyReference"
 )
 
 // headerBucketRegion is where S3 names a bucket's region, on success and on errors.

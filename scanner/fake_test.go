@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -16,9 +17,11 @@ import (
 )
 
 // fakeAWS answers SDK calls from a table keyed by "Operation resource" (bucket
-// name, role name or policy ARN). A value is the SDK output or an error; a call
-// with no entry fails with code "UnexpectedCall", which ends up in the snapshot
-// where a test sees it. It records every call as "region Operation resource".
+// name, role name, policy ARN or KMS key id as sent), or "Operation region
+// resource" for an answer that only the client of that region gets. A value is the
+// SDK output or an error; a call with no entry fails with code "UnexpectedCall",
+// which ends up in the snapshot where a test sees it. It records every call as
+// "region Operation resource".
 type fakeAWS struct {
 	answers map[string]any
 
@@ -30,7 +33,10 @@ func (f *fakeAWS) answer(region, op, key string) (any, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, region+" "+op+" "+key)
 	f.mu.Unlock()
-	v, ok := f.answers[op+" "+key]
+	v, ok := f.answers[op+" "+region+" "+key]
+	if !ok {
+		v, ok = f.answers[op+" "+key]
+	}
 	if !ok {
 		return nil, &smithy.OperationError{ServiceID: "fake", OperationName: op,
 			Err: &smithy.GenericAPIError{Code: "UnexpectedCall", Message: op + " " + key}}
@@ -50,9 +56,10 @@ func (f *fakeAWS) callList() []string {
 	return out
 }
 
-func (f *fakeAWS) S3(region string) S3API { return fakeS3{f: f, region: region} }
-func (f *fakeAWS) IAM() IAMAPI            { return fakeIAM{f} }
-func (f *fakeAWS) STS() STSAPI            { return fakeSTS{f} }
+func (f *fakeAWS) S3(region string) S3API   { return fakeS3{f: f, region: region} }
+func (f *fakeAWS) KMS(region string) KMSAPI { return fakeKMS{f: f, region: region} }
+func (f *fakeAWS) IAM() IAMAPI              { return fakeIAM{f} }
+func (f *fakeAWS) STS() STSAPI              { return fakeSTS{f} }
 
 // answerAs returns the table's answer for op and key as type T.
 func answerAs[T any](f *fakeAWS, region, op, key string) (*T, error) {
@@ -94,6 +101,50 @@ func (c fakeS3) GetBucketVersioning(_ context.Context, in *s3.GetBucketVersionin
 
 func (c fakeS3) GetBucketTagging(_ context.Context, in *s3.GetBucketTaggingInput, _ ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error) {
 	return answerAs[s3.GetBucketTaggingOutput](c.f, c.region, "GetBucketTagging", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketEncryption(_ context.Context, in *s3.GetBucketEncryptionInput, _ ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	return answerAs[s3.GetBucketEncryptionOutput](c.f, c.region, "GetBucketEncryption", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetObjectLockConfiguration(_ context.Context, in *s3.GetObjectLockConfigurationInput, _ ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error) {
+	return answerAs[s3.GetObjectLockConfigurationOutput](c.f, c.region, "GetObjectLockConfiguration", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketOwnershipControls(_ context.Context, in *s3.GetBucketOwnershipControlsInput, _ ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error) {
+	return answerAs[s3.GetBucketOwnershipControlsOutput](c.f, c.region, "GetBucketOwnershipControls", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetPublicAccessBlock(_ context.Context, in *s3.GetPublicAccessBlockInput, _ ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	return answerAs[s3.GetPublicAccessBlockOutput](c.f, c.region, "GetPublicAccessBlock", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketLifecycleConfiguration(_ context.Context, in *s3.GetBucketLifecycleConfigurationInput, _ ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error) {
+	return answerAs[s3.GetBucketLifecycleConfigurationOutput](c.f, c.region, "GetBucketLifecycleConfiguration", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketRequestPayment(_ context.Context, in *s3.GetBucketRequestPaymentInput, _ ...func(*s3.Options)) (*s3.GetBucketRequestPaymentOutput, error) {
+	return answerAs[s3.GetBucketRequestPaymentOutput](c.f, c.region, "GetBucketRequestPayment", aws.ToString(in.Bucket))
+}
+
+func (c fakeS3) GetBucketPolicy(_ context.Context, in *s3.GetBucketPolicyInput, _ ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	return answerAs[s3.GetBucketPolicyOutput](c.f, c.region, "GetBucketPolicy", aws.ToString(in.Bucket))
+}
+
+type fakeKMS struct {
+	f      *fakeAWS
+	region string
+}
+
+func (c fakeKMS) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	return answerAs[kms.DescribeKeyOutput](c.f, c.region, "DescribeKey", aws.ToString(in.KeyId))
+}
+
+func (c fakeKMS) GetKeyPolicy(_ context.Context, in *kms.GetKeyPolicyInput, _ ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	if aws.ToString(in.PolicyName) != keyPolicyName {
+		panic("GetKeyPolicy with PolicyName " + aws.ToString(in.PolicyName))
+	}
+	return answerAs[kms.GetKeyPolicyOutput](c.f, c.region, "GetKeyPolicy", aws.ToString(in.KeyId))
 }
 
 type fakeIAM struct{ f *fakeAWS }

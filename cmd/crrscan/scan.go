@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
 	"github.com/crrscan/crrscan/report"
@@ -24,6 +25,7 @@ Examples:
   crrscan scan --profile audit --format table,json --output-dir reports
   crrscan scan --snapshot-out estate.json            # keep the evidence
   crrscan scan --from-snapshot estate.json --format json --fail-on critical
+  crrscan scan --config crrscan.yaml                 # scope, requirements, severities, waivers
   crrscan scan --endpoint-url http://127.0.0.1:5000  # an emulator such as moto
 
 Flags:
@@ -41,6 +43,8 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		snapshotOut  = fs.String("snapshot-out", "", "write what was collected to this snapshot `file` (JSON)")
 		fromSnapshot = fs.String("from-snapshot", "", "evaluate this snapshot `file` instead of calling AWS (no credentials needed)")
 		concurrency  = fs.Int("concurrency", 16, "maximum concurrent AWS reads and evaluations")
+		configFile   = fs.String("config", "", "settings `file` (crrscan.yaml): scope, requirements, severity overrides, waivers")
+		todayFlag    = fs.String("today", "", "judge waiver expiry as of this `date` (YYYY-MM-DD, UTC; default: the scan's start date)")
 		policyDirs   multiFlag
 	)
 	fs.Var(&policyDirs, "policy-dir", "load extra Rego checks from this `directory` (repeatable)")
@@ -58,6 +62,12 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	if *concurrency < 1 {
 		return 0, app.UsageError(errorf("--concurrency must be at least 1, got %d", *concurrency))
 	}
+	var today time.Time
+	if *todayFlag != "" {
+		if today, err = time.Parse("2006-01-02", *todayFlag); err != nil {
+			return 0, app.UsageError(errorf("--today wants a date YYYY-MM-DD, got %q", *todayFlag))
+		}
+	}
 	if *fromSnapshot != "" && (*profile != "" || *endpointURL != "") {
 		return 0, app.UsageError(errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile or --endpoint-url"))
 	}
@@ -74,6 +84,8 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		OutputDir:    *outputDir,
 		FailOn:       fo,
 		PolicyDirs:   policyDirs,
+		SettingsFile: *configFile,
+		Today:        today,
 		Version:      version,
 		Color:        colorWanted(),
 		Stdout:       s.out,

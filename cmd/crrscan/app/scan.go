@@ -34,6 +34,11 @@ type ScanConfig struct {
 	FailOn report.FailOn
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
+	// SettingsFile is the settings file (crrscan.yaml); "" uses the defaults.
+	SettingsFile string
+	// Today is the date waiver expiry is judged against; zero means the scan's
+	// start date (UTC).
+	Today time.Time
 	// Version is the tool version recorded in the result.
 	Version string
 	// Color enables colours in the table.
@@ -52,8 +57,8 @@ func UsageError(err error) error {
 }
 
 // Scan runs one scan and returns the exit code the result calls for. Bad input
-// (flags, snapshot, policies, output directory) is returned as an exit-code-2 error
-// before anything is scanned or written.
+// (flags, snapshot, policies, settings, output directory) is returned as an
+// exit-code-2 error before anything is scanned or written.
 func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -78,8 +83,19 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	if err != nil {
 		return 0, UsageError(fmt.Errorf("load policies: %w", err))
 	}
+	settings := policies.DefaultSettings()
+	if cfg.SettingsFile != "" {
+		// After the policies: severity overrides and waivers name their checks.
+		if settings, err = policies.LoadSettings(cfg.SettingsFile, engine.Checks()); err != nil {
+			return 0, UsageError(err)
+		}
+	}
 
 	started := cfg.Now().UTC()
+	today := cfg.Today
+	if today.IsZero() {
+		today = started
+	}
 	snap, source, err := collect(ctx, cfg)
 	if err != nil {
 		return 0, err
@@ -90,14 +106,14 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		}
 	}
 
-	findings, outcomes, err := engine.EvaluateSnapshot(ctx, snap, concurrency(cfg.AWS.Concurrency))
+	findings, outcomes, err := engine.EvaluateSnapshotWith(ctx, snap, settings, today, concurrency(cfg.AWS.Concurrency))
 	if err != nil {
 		return 0, fmt.Errorf("evaluate: %w", err)
 	}
 	checks := engine.Checks()
 	infos := make([]report.CheckInfo, 0, len(checks))
 	for _, c := range checks {
-		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: c.Severity})
+		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity)})
 	}
 	res := report.NewResult(
 		report.Tool{Name: "crrscan", Version: cfg.Version},

@@ -1,0 +1,387 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+var _ Writer = (*Markdown)(nil)
+
+const (
+	// markdownMaxRows caps the findings table; the rest are counted on one line.
+	markdownMaxRows = 200
+	// markdownMaxFixes caps the findings listed under one check's "How to fix".
+	markdownMaxFixes = 10
+)
+
+// Markdown writes a GitHub-flavoured Markdown summary for pull request comments and
+// $GITHUB_STEP_SUMMARY: a title line with the verdict, a summary table (counts by
+// severity and status, completeness), a findings table (open findings first, then
+// errors, then waived, most severe first; at most markdownMaxRows rows), and a
+// collapsible "How to fix" section per check with open or error findings, whose
+// commands and documents are fenced code blocks.
+//
+// No markup from the data reaches the output: outside code blocks, text is stripped
+// of controls, HTML-escaped (< becomes &lt;), Markdown punctuation is
+// backslash-escaped (so | cannot split a table cell, and [ ] ` * _ ~ $ cannot start
+// a link, image, code span, emphasis or math), line breaks become spaces, and an @
+// is followed by a word joiner so that it cannot mention a GitHub user or team.
+// Code fences are longer than any backtick run in their content.
+type Markdown struct{}
+
+// Write renders r to w.
+func (*Markdown) Write(w io.Writer, r *Result) error {
+	if r == nil {
+		return errors.New("write markdown: nil result")
+	}
+	var b bytes.Buffer
+	c := countFindings(r.Findings)
+	markdownTitle(&b, r, c)
+	markdownSummary(&b, r, c)
+	sorted := markdownOrder(r.Findings)
+	markdownFindings(&b, sorted)
+	markdownFixes(&b, r, sorted)
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write markdown: %w", err)
+	}
+	return nil
+}
+
+// findingCounts counts findings by status, and by severity within each status.
+type findingCounts struct {
+	open, errs, waived int
+	readErrs           int
+	bySev              map[string]map[string]int // severity → status → count
+}
+
+func countFindings(fs []Finding) findingCounts {
+	c := findingCounts{bySev: map[string]map[string]int{}}
+	for _, f := range fs {
+		switch f.Status {
+		case StatusFail:
+			c.open++
+		case StatusError:
+			c.errs++
+		case StatusWaived:
+			c.waived++
+		}
+		if f.CheckID == checkReadError {
+			c.readErrs++
+		}
+		if c.bySev[f.Severity] == nil {
+			c.bySev[f.Severity] = map[string]int{}
+		}
+		c.bySev[f.Severity][f.Status]++
+	}
+	return c
+}
+
+func markdownTitle(b *bytes.Buffer, r *Result, c findingCounts) {
+	var open []string
+	for _, s := range Severities() {
+		if n := c.bySev[s][StatusFail]; n > 0 {
+			open = append(open, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	openText := "no open findings"
+	if c.open > 0 {
+		openText = plural(c.open, "open finding") + " (" + strings.Join(open, ", ") + ")"
+	}
+	switch {
+	case !r.Scan.Complete:
+		fmt.Fprintf(b, "## ⚠️ crrscan: scan incomplete, %s\n\n", openText)
+	case c.open > 0:
+		fmt.Fprintf(b, "## ❌ crrscan: %s\n\n", openText)
+	default:
+		fmt.Fprintf(b, "## ✅ crrscan: %s\n\n", openText)
+	}
+
+	line := fmt.Sprintf("%s scanned in %s and %s", plural(r.Scan.BucketsScanned, "bucket"),
+		plural(len(r.Scan.Accounts), "account"), plural(len(r.Scan.Regions), "region"))
+	if !r.Scan.StartedAt.IsZero() {
+		line += " on " + r.Scan.StartedAt.UTC().Format("2006-01-02 at 15:04 UTC")
+	}
+	if v := markdownText(r.Tool.Version); v != "" {
+		line += " by crrscan " + v
+	}
+	if s := markdownText(r.Scan.Source); s != "" {
+		line += " (source: " + s + ")"
+	}
+	b.WriteString(line + ".\n\n")
+}
+
+func markdownSummary(b *bytes.Buffer, r *Result, c findingCounts) {
+	b.WriteString("### Summary\n\n")
+	b.WriteString("| Severity | Open | Error | Waived |\n|:--|--:|--:|--:|\n")
+	sevs := Severities()
+	extra := slices.Sorted(maps.Keys(c.bySev))
+	for _, s := range extra {
+		if SeverityRank(s) == 0 {
+			sevs = append(sevs, s)
+		}
+	}
+	for _, s := range sevs {
+		n := c.bySev[s]
+		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", cmp.Or(markdownText(s), "(none)"), n[StatusFail], n[StatusError], n[StatusWaived])
+	}
+	fmt.Fprintf(b, "| **total** | **%d** | **%d** | **%d** |\n\n", c.open, c.errs, c.waived)
+
+	switch {
+	case r.Scan.Complete:
+		b.WriteString("**Completeness:** complete: every listed bucket and linked resource was read.\n\n")
+	case c.readErrs > 0:
+		fmt.Fprintf(b, "**Completeness:** incomplete: %s (%s findings); the checks that needed what could not be read were not judged, and crrscan exits with code 3.\n\n",
+			plural(c.readErrs, "read error"), checkReadError)
+	default:
+		b.WriteString("**Completeness:** incomplete: no read error was recorded as a finding; crrscan exits with code 3.\n\n")
+	}
+}
+
+// markdownOrder returns the findings open first, then errors, then waived; most
+// severe first within a status; result order otherwise.
+func markdownOrder(fs []Finding) []Finding {
+	statusRank := map[string]int{StatusFail: 0, StatusError: 1, StatusWaived: 2}
+	rank := func(s string) int {
+		if r, ok := statusRank[s]; ok {
+			return r
+		}
+		return len(statusRank)
+	}
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(rank(a.Status), rank(b.Status)), cmp.Compare(SeverityRank(b.Severity), SeverityRank(a.Severity)))
+	})
+	return out
+}
+
+func markdownFindings(b *bytes.Buffer, fs []Finding) {
+	fmt.Fprintf(b, "### Findings (%d)\n\n", len(fs))
+	if len(fs) == 0 {
+		b.WriteString("No findings.\n\n")
+		return
+	}
+	b.WriteString("| Severity | Status | Check | Bucket | Account / Region | Message |\n|:--|:--|:--|:--|:--|:--|\n")
+	for i, f := range fs {
+		if i == markdownMaxRows {
+			break
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n",
+			markdownCell(f.Severity), markdownCell(f.Status), markdownCell(f.CheckID), markdownCell(f.Bucket),
+			markdownCell(f.AccountID)+" / "+markdownCell(f.Region), markdownCell(f.Message))
+	}
+	b.WriteString("\n")
+	if n := len(fs) - markdownMaxRows; n > 0 {
+		fmt.Fprintf(b, "… and %s more: the JSON and CSV reports list every finding.\n\n", plural(n, "finding"))
+	}
+}
+
+// markdownFixes writes a collapsible "How to fix" per check with open or error
+// findings, in the order those checks first appear in the findings table.
+func markdownFixes(b *bytes.Buffer, r *Result, fs []Finding) {
+	var order []string
+	byCheck := map[string][]Finding{}
+	for _, f := range fs {
+		if f.Status != StatusFail && f.Status != StatusError {
+			continue
+		}
+		if _, ok := byCheck[f.CheckID]; !ok {
+			order = append(order, f.CheckID)
+		}
+		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
+	}
+	if len(order) == 0 {
+		return
+	}
+	titles := map[string]string{}
+	for _, c := range r.Summary.Checks {
+		titles[c.CheckID] = c.Title
+	}
+	b.WriteString("### How to fix\n\n")
+	for _, id := range order {
+		group := byCheck[id]
+		first := group[0]
+		title := cmp.Or(titles[id], first.Title)
+		fmt.Fprintf(b, "<details>\n<summary>%s · %s (%s, %s)</summary>\n\n", htmlText(id), htmlText(title),
+			htmlText(first.Severity), plural(len(group), "finding"))
+		explain := codeSpan("crrscan checks explain " + terminalText(id))
+		if s := strings.TrimSpace(first.Remediation.Summary); s != "" {
+			b.WriteString(markdownParagraphs(s) + "\n\n")
+		} else {
+			fmt.Fprintf(b, "Run %s for the remediation.\n\n", explain)
+		}
+		for i, f := range group {
+			if i == markdownMaxFixes {
+				fmt.Fprintf(b, "… and %s more: the JSON report has every command.\n\n", plural(len(group)-i, "finding"))
+				break
+			}
+			markdownFix(b, f, explain)
+		}
+		b.WriteString("</details>\n\n")
+	}
+}
+
+// markdownFix writes one finding's heading line and its commands, documents and
+// Terraform snippet.
+func markdownFix(b *bytes.Buffer, f Finding, explain string) {
+	where := "**" + cmp.Or(markdownText(f.Bucket), markdownText(f.ResourceARN), "(no bucket)") + "** · " +
+		markdownText(f.AccountID) + " / " + markdownText(f.Region)
+	if f.RuleID != "" {
+		where += " · rule " + markdownText(f.RuleID)
+	}
+	if f.Destination != "" {
+		where += " → " + markdownText(f.Destination)
+	}
+	b.WriteString(where + "\n\n")
+	rem := f.Remediation
+	if len(rem.Commands) == 0 && len(rem.Documents) == 0 && strings.TrimSpace(rem.Terraform) == "" {
+		if msg := markdownParagraphs(f.Message); msg != "" {
+			b.WriteString(msg + "\n\n")
+		}
+		fmt.Fprintf(b, "No command is suggested; run %s.\n\n", explain)
+		return
+	}
+	if len(rem.Commands) > 0 {
+		cmds := make([]string, len(rem.Commands))
+		for i, c := range rem.Commands {
+			cmds[i] = multilineText(c)
+		}
+		writeFence(b, "sh", strings.Join(cmds, "\n"))
+	}
+	for _, name := range slices.Sorted(maps.Keys(rem.Documents)) {
+		var doc bytes.Buffer
+		enc := json.NewEncoder(&doc)
+		enc.SetEscapeHTML(false) // inside a code block < is text
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rem.Documents[name]); err != nil {
+			fmt.Fprintf(b, "%s: not shown (%s).\n\n", codeSpan(terminalText(name)), markdownText(err.Error()))
+			continue
+		}
+		fmt.Fprintf(b, "%s:\n\n", codeSpan(terminalText(name)))
+		writeFence(b, "json", string(escapeInvisible(bytes.TrimRight(doc.Bytes(), "\n"))))
+	}
+	if tf := strings.TrimSpace(rem.Terraform); tf != "" {
+		b.WriteString("Terraform:\n\n")
+		writeFence(b, "hcl", multilineText(tf))
+	}
+}
+
+// writeFence writes content as a fenced code block whose fence is longer than any
+// backtick run in it, so the content cannot close the block.
+func writeFence(b *bytes.Buffer, lang, content string) {
+	fence := strings.Repeat("`", max(3, longestRun(content, '`')+1))
+	fmt.Fprintf(b, "%s%s\n%s\n%s\n\n", fence, lang, content, fence)
+}
+
+func longestRun(s string, c rune) int {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == c {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return longest
+}
+
+// codeSpan makes s an inline code span: no markup inside is interpreted. The
+// delimiter is longer than any backtick run in s.
+func codeSpan(s string) string {
+	s = terminalText(s)
+	delim := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return delim + s + delim
+}
+
+// markdownText makes s inert inline Markdown on one line (see Markdown).
+func markdownText(s string) string {
+	var b strings.Builder
+	for _, r := range terminalText(s) {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\\', '`', '*', '_', '[', ']', '|', '~', '$':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '@':
+			b.WriteString("@\u2060")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// markdownCell is markdownText for a table cell: an empty cell shows a dash.
+func markdownCell(s string) string {
+	return cmp.Or(markdownText(s), "—")
+}
+
+// markdownParagraphs makes multi-line text inert Markdown paragraphs: blank lines
+// separate paragraphs, other line breaks become spaces, and a character that would
+// open a block (heading, quote, list, setext underline, thematic break) is escaped.
+func markdownParagraphs(s string) string {
+	var paras []string
+	for _, p := range strings.Split(multilineText(s), "\n\n") {
+		text := strings.TrimSpace(markdownText(strings.Join(strings.Fields(p), " ")))
+		if text == "" {
+			continue
+		}
+		paras = append(paras, escapeBlockStart(text))
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// escapeBlockStart backslash-escapes what would make a paragraph's first characters
+// a block marker: # > - + = or a number followed by . or ) (an ordered list).
+func escapeBlockStart(s string) string {
+	if s == "" {
+		return s
+	}
+	if strings.ContainsRune("#>-+=", rune(s[0])) {
+		return `\` + s
+	}
+	digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+	if digits > 0 && digits < len(s) && (s[digits] == '.' || s[digits] == ')') {
+		return s[:digits] + `\` + s[digits:]
+	}
+	return s
+}
+
+// htmlText makes s inert text inside an HTML element of the Markdown output (where
+// Markdown escapes would show): controls stripped, <, >, & and quotes escaped, and
+// @ kept from mentioning.
+func htmlText(s string) string {
+	var b strings.Builder
+	for _, r := range terminalText(s) {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '"':
+			b.WriteString("&quot;")
+		case '@':
+			b.WriteString("@\u2060")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

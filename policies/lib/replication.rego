@@ -193,3 +193,29 @@ converted(r, i, new) if {
 
 # without_rules is the configuration as read without the rules at the given indexes.
 without_rules(indexes) := set_field(config, "Rules", [r | some j, r in rules; not j in indexes])
+
+# --- Accounts -----------------------------------------------------------------------
+
+# destination_account is the account a rule replicates into: the rule's
+# Destination.Account, else the account the scan found for the destination bucket;
+# undefined when neither is known.
+destination_account(rule) := a if {
+	a := rule.Destination.Account
+	is_string(a)
+	a != ""
+} else := a if {
+	a := destination(destination_of(rule)).AccountId
+	is_string(a)
+	a != ""
+}
+
+# source_account is the scanned bucket's account; undefined when unknown.
+source_account := a if {
+	a := input.bucket.AccountId
+	is_string(a)
+	a != ""
+}
+
+# cross_account is true for a rule whose destination account is known and is not the
+# source bucket's (also known).
+cross_account(rule) if destination_account(rule) != source_account

@@ -64,3 +64,24 @@ test_without_rules if {
 	repl.without_rules({0, 2}) == {"Role": role, "Rules": [v2("b", 2)]} with input as inp
 	repl.without_rules({0, 1, 2}).Rules == [] with input as inp
 }
+
+test_destination_account if {
+	inp := {
+		"bucket": {"AccountId": "111122223333"},
+		"destinations": {
+			"arn:aws:s3:::mine": {"Arn": "arn:aws:s3:::mine", "AccountId": "111122223333"},
+			"arn:aws:s3:::theirs": {"Arn": "arn:aws:s3:::theirs", "AccountId": "444455556666"},
+			"arn:aws:s3:::unknown": {"Arn": "arn:aws:s3:::unknown", "AccountId": ""},
+		},
+	}
+	explicit := {"Destination": {"Bucket": "arn:aws:s3:::mine", "Account": "999988887777"}}
+	repl.destination_account(explicit) == "999988887777" with input as inp
+	repl.cross_account(explicit) with input as inp
+	repl.destination_account({"Destination": {"Bucket": "arn:aws:s3:::theirs"}}) == "444455556666" with input as inp
+	repl.cross_account({"Destination": {"Bucket": "arn:aws:s3:::theirs"}}) with input as inp
+	not repl.cross_account({"Destination": {"Bucket": "arn:aws:s3:::mine"}}) with input as inp
+	not repl.destination_account({"Destination": {"Bucket": "arn:aws:s3:::unknown"}}) with input as inp
+	not repl.destination_account({"Destination": {"Bucket": "arn:aws:s3:::absent", "Account": ""}}) with input as inp
+	not repl.cross_account({"Destination": {"Bucket": "arn:aws:s3:::unknown"}}) with input as inp
+	not repl.cross_account(explicit) with input as {"bucket": {"AccountId": ""}}
+}

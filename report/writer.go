@@ -36,6 +36,7 @@ func registry() []format {
 	return []format{
 		{name: "table", file: "", newWriter: func(o Options) Writer { return &Table{Options: o} }},
 		{name: "json", file: "crrscan.json", newWriter: func(Options) Writer { return &JSON{} }},
+		{name: "html", file: "crrscan.html", newWriter: func(Options) Writer { return &HTML{} }},
 		{name: "csv", file: "crrscan.csv", newWriter: func(Options) Writer { return &CSV{} }},
 		{name: "sarif", file: "crrscan.sarif", newWriter: func(Options) Writer { return &SARIF{} }},
 		{name: "junit", file: "crrscan.junit.xml", newWriter: func(Options) Writer { return &JUnit{} }},

@@ -1,0 +1,265 @@
+(function () {
+  "use strict";
+  // Everything the page shows was escaped when the report was written; this script
+  // only reads text (textContent) and toggles attributes and classes. It never builds
+  // HTML from data and never loads anything.
+  var doc = document;
+  doc.documentElement.classList.add("js");
+
+  var rows = Array.prototype.slice.call(doc.querySelectorAll("tbody.finding"));
+  var search = doc.getElementById("f-search");
+  var selects = Array.prototype.slice.call(doc.querySelectorAll(".filters select[data-key]"));
+  var counter = doc.getElementById("f-count");
+  var noMatch = doc.getElementById("no-match");
+  var findingsSection = doc.getElementById("findings");
+  var bucketFilter = "";
+  var haystacks = rows.map(function (row) {
+    return row.textContent.toLowerCase();
+  });
+
+  function applyFilters() {
+    var terms = search ? search.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var wanted = selects.map(function (s) {
+      return { key: s.getAttribute("data-key"), value: s.value };
+    }).filter(function (w) {
+      return w.value !== "";
+    });
+    var shown = 0;
+    rows.forEach(function (row, i) {
+      var ok = wanted.every(function (w) {
+        return row.getAttribute("data-" + w.key) === w.value;
+      });
+      if (ok && bucketFilter !== "") {
+        ok = row.getAttribute("data-bucket") === bucketFilter;
+      }
+      if (ok) {
+        ok = terms.every(function (t) {
+          return haystacks[i].indexOf(t) !== -1;
+        });
+      }
+      row.hidden = !ok;
+      if (ok) {
+        shown++;
+      }
+    });
+    if (noMatch) {
+      noMatch.hidden = shown !== 0;
+    }
+    if (counter) {
+      var text = shown + " of " + rows.length + " findings shown";
+      if (bucketFilter !== "") {
+        text += " (bucket " + bucketFilter + ")";
+      }
+      counter.textContent = text;
+    }
+  }
+
+  function resetFilters() {
+    bucketFilter = "";
+    if (search) {
+      search.value = "";
+    }
+    selects.forEach(function (s) {
+      s.value = "";
+    });
+  }
+
+  function showFindings() {
+    if (findingsSection) {
+      findingsSection.scrollIntoView();
+    }
+  }
+
+  if (search) {
+    search.addEventListener("input", applyFilters);
+  }
+  selects.forEach(function (s) {
+    s.addEventListener("change", applyFilters);
+  });
+
+  function on(id, fn) {
+    var el = doc.getElementById(id);
+    if (el) {
+      el.addEventListener("click", fn);
+    }
+  }
+  on("f-reset", function () {
+    resetFilters();
+    applyFilters();
+  });
+  on("expand-all", function () {
+    rows.forEach(function (row) {
+      var d = row.querySelector("details");
+      if (d && !row.hidden) {
+        d.open = true;
+      }
+    });
+  });
+  on("collapse-all", function () {
+    rows.forEach(function (row) {
+      var d = row.querySelector("details");
+      if (d) {
+        d.open = false;
+      }
+    });
+  });
+
+  // Copy buttons copy the text of the block they name.
+  function fallbackCopy(text) {
+    var ta = doc.createElement("textarea");
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.className = "offscreen";
+    doc.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try {
+      ok = doc.execCommand("copy");
+    } catch (e) {
+      ok = false;
+    }
+    doc.body.removeChild(ta);
+    return ok;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
+      return navigator.clipboard.writeText(text).then(function () {
+        return true;
+      }, function () {
+        return fallbackCopy(text);
+      });
+    }
+    return Promise.resolve(fallbackCopy(text));
+  }
+
+  function flash(button, label) {
+    var original = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", original);
+    button.textContent = label;
+    button.classList.toggle("done", label === "Copied");
+    setTimeout(function () {
+      button.textContent = original;
+      button.classList.remove("done");
+    }, 1500);
+  }
+
+  // One listener for the whole page: copy buttons, filter shortcuts, links that
+  // open a finding, and clicks on a finding's row.
+  doc.addEventListener("click", function (ev) {
+    var target = ev.target instanceof Element ? ev.target : null;
+    if (!target) {
+      return;
+    }
+    var copy = target.closest("button.copy[data-copy]");
+    if (copy) {
+      var source = doc.getElementById(copy.getAttribute("data-copy"));
+      if (source) {
+        copyText(source.textContent).then(function (ok) {
+          flash(copy, ok ? "Copied" : "Copy failed");
+        });
+      }
+      return;
+    }
+    var shortcut = target.closest("[data-filter-key]");
+    if (shortcut) {
+      resetFilters();
+      var select = doc.getElementById("f-" + shortcut.getAttribute("data-filter-key"));
+      if (select) {
+        select.value = shortcut.getAttribute("data-filter-value") || "";
+      }
+      applyFilters();
+      showFindings();
+      return;
+    }
+    var opener = target.closest("a[data-open]");
+    if (opener) {
+      var details = doc.getElementById(opener.getAttribute("data-open"));
+      var owner = details ? details.closest("tbody.finding") : null;
+      if (owner && owner.hidden) {
+        resetFilters();
+        applyFilters();
+      }
+      if (details) {
+        details.open = true;
+      }
+      return;
+    }
+    var bucket = target.closest(".bucket[data-bucket]");
+    if (bucket) {
+      selectBucket(bucket);
+      return;
+    }
+    var row = target.closest("tbody.finding tr.row");
+    if (row && !target.closest("a, button, input, select, summary")) {
+      var sel = window.getSelection ? window.getSelection() : null;
+      if (sel && sel.toString() !== "") {
+        return; // the reader is selecting text, not toggling
+      }
+      var d = row.parentNode.querySelector("details");
+      if (d) {
+        d.open = !d.open;
+      }
+    }
+  });
+
+  // The map: a scanned bucket filters the findings; hovering highlights its rules.
+  function selectBucket(bucket) {
+    resetFilters();
+    bucketFilter = bucket.getAttribute("data-bucket") || "";
+    applyFilters();
+    showFindings();
+  }
+
+  var map = doc.getElementById("replication-map");
+  if (map) {
+    var buckets = Array.prototype.slice.call(map.querySelectorAll(".bucket"));
+    var edges = Array.prototype.slice.call(map.querySelectorAll(".edge"));
+    var highlight = function (idx) {
+      map.classList.add("focus");
+      edges.forEach(function (e) {
+        var hit = e.getAttribute("data-src") === idx || e.getAttribute("data-dst") === idx;
+        e.classList.toggle("hl", hit);
+        if (hit) {
+          [e.getAttribute("data-src"), e.getAttribute("data-dst")].forEach(function (other) {
+            var b = map.querySelector('.bucket[data-idx="' + other + '"]');
+            if (b) {
+              b.classList.add("hl");
+            }
+          });
+        }
+      });
+    };
+    var clear = function () {
+      map.classList.remove("focus");
+      map.querySelectorAll(".hl").forEach(function (el) {
+        el.classList.remove("hl");
+      });
+    };
+    buckets.forEach(function (b) {
+      var idx = b.getAttribute("data-idx");
+      b.addEventListener("mouseenter", function () {
+        clear();
+        b.classList.add("hl");
+        highlight(idx);
+      });
+      b.addEventListener("mouseleave", clear);
+      b.addEventListener("focus", function () {
+        clear();
+        b.classList.add("hl");
+        highlight(idx);
+      });
+      b.addEventListener("blur", clear);
+      if (b.hasAttribute("data-bucket")) {
+        b.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" || ev.key === " ") {
+            ev.preventDefault();
+            selectBucket(b);
+          }
+        });
+      }
+    });
+  }
+
+  applyFilters();
+})();

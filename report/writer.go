@@ -36,8 +36,8 @@ func registry() []format {
 	return []format{
 		{name: "table", file: "", newWriter: func(o Options) Writer { return &Table{Options: o} }},
 		{name: "json", file: "crrscan.json", newWriter: func(Options) Writer { return &JSON{} }},
-		{name: "html", file: "crrscan.html", newWriter: func(Options) Writer { return &HTML{} }},
 		{name: "csv", file: "crrscan.csv", newWriter: func(Options) Writer { return &CSV{} }},
+		{name: "html", file: "crrscan.html", newWriter: func(Options) Writer { return &HTML{} }},
 		{name: "sarif", file: "crrscan.sarif", newWriter: func(Options) Writer { return &SARIF{} }},
 		{name: "junit", file: "crrscan.junit.xml", newWriter: func(Options) Writer { return &JUnit{} }},
 		{name: "markdown", file: "crrscan.md", newWriter: func(Options) Writer { return &Markdown{} }},

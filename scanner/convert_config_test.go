@@ -116,7 +116,7 @@ func TestConvertLifecycle(t *testing.T) {
 		},
 		{
 			ID: aws.String("everything"), Status: s3types.ExpirationStatusEnabled,
-			Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/"), ObjectSizeGreaterThan: aws.Int64(1024), ObjectSizeLessThan: aws.Int64(1 << 20)},
+			Filter:     &s3types.LifecycleRuleFilter{Prefix: aws.String("logs/"), ObjectSizeGreaterThan: aws.Int64(1024), ObjectSizeLessThan: aws.Int64(1 << 20)},
 			Expiration: &s3types.LifecycleExpiration{Date: &date},
 			NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{
 				NoncurrentDays: aws.Int32(7), NewerNoncurrentVersions: aws.Int32(3),

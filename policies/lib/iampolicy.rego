@@ -467,16 +467,19 @@ hcl_string(s) := replace(replace(json.marshal(s), "${", "$${"), "%{", "%%{")
 # hcl_json is a Terraform jsonencode() expression of a JSON document.
 hcl_json(doc) := sprintf("jsonencode(%s)", [replace(replace(json.marshal_with_options(doc, {"pretty": true, "indent": "  "}), "${", "$${"), "%{", "%%{")])
 
+# indented nests a multi-line expression one level inside a resource block.
+indented(s) := replace(s, "\n", "\n  ")
+
 # terraform_role_policy is an aws_iam_role_policy resource for an inline policy.
 terraform_role_policy(resource_name, role, policy_name, doc) := sprintf(
 	"resource \"aws_iam_role_policy\" %q {\n  name   = %s\n  role   = %s\n  policy = %s\n}\n",
-	[resource_name, hcl_string(policy_name), hcl_string(role), hcl_json(doc)],
+	[resource_name, hcl_string(policy_name), hcl_string(role), indented(hcl_json(doc))],
 )
 
 # terraform_bucket_policy is an aws_s3_bucket_policy resource.
 terraform_bucket_policy(resource_name, bucket, doc) := sprintf(
 	"resource \"aws_s3_bucket_policy\" %q {\n  bucket = %s\n  policy = %s\n}\n",
-	[resource_name, hcl_string(bucket), hcl_json(doc)],
+	[resource_name, hcl_string(bucket), indented(hcl_json(doc))],
 )
 
 # inline_document is the document of the role's inline policy called name.
@@ -491,3 +494,91 @@ inline_document(role, name) := p.PolicyDocument if {
 merged_inline(role, name, stmts) := adding(inline_document(role, name), stmts) if {
 	inline_document(role, name)
 } else := adding(null, stmts)
+
+# ---------------------------------------------------------------------------------
+# Replication resources and findings
+
+# rule_prefix is the key prefix a replication rule selects ("" for the whole bucket or
+# a tag-only filter): Filter.Prefix, Filter.And.Prefix, or a V1 rule's Prefix.
+rule_prefix(rule) := p if {
+	p := rule.Filter.Prefix
+	is_string(p)
+} else := p if {
+	p := rule.Filter.And.Prefix
+	is_string(p)
+} else := p if {
+	not has_key(rule, "Filter")
+	p := rule.Prefix
+	is_string(p)
+} else := ""
+
+# objects_of is the resource pattern of a bucket's objects under a key prefix
+# (arn:aws:s3:::b/* for the whole bucket). Asking about it as a resource asks whether
+# a statement covers every such object.
+objects_of(bucket_arn, prefix) := sprintf("%s/%s*", [bucket_arn, prefix])
+
+# role_name is the role's name: RoleName, or the last segment of its ARN.
+role_name(role, role_arn) := role.RoleName if {
+	is_string(role.RoleName)
+	role.RoleName != ""
+} else := arn.role_name(role_arn)
+
+# role_arn is the role's ARN: Arn, or the ARN the configuration names.
+role_arn(role, configured) := role.Arn if {
+	is_string(role.Arn)
+	role.Arn != ""
+} else := configured
+
+# need is the decision for one permission the role needs: {Action, Resource, Reason,
+# By}. Reason is a status (allowed, conditional, denied, boundary, missing), decided
+# with same_account_status over the role's policy set and the resource policy doc
+# (null: none) that doc_label names; By names the policies and statements that deny it
+# or the boundary that leaves it out.
+need(policies, doc, doc_label, principal, action, resource) := {
+	"Action": action,
+	"Resource": resource,
+	"Reason": st,
+	"By": by(st, policies, doc, doc_label, principal, action, resource),
+} if {
+	st := same_account_status(policies, doc, principal, action, resource)
+}
+
+by("denied", policies, doc, doc_label, principal, action, resource) := array.concat(
+	[sprintf("%s (%s)", [d.policy, sid(d.statement)]) | some d in denying(policies, action, resource)],
+	[sprintf("%s (%s)", [doc_label, sid(s)]) | some s in resource_denying(doc, principal, action, resource)],
+)
+
+by("boundary", policies, _, _, _, _, _) := [label(policies.boundary)]
+
+by(st, _, _, _, _, _, _) := [] if not st in {"denied", "boundary"}
+
+# reason_text says why a need is not met, for a message.
+reason_text(n) := "not granted" if n.Reason == "missing"
+else := "granted only under a Condition" if n.Reason == "conditional"
+else := sprintf("outside %s", [concat(", ", sort({b | some b in n.By}))]) if n.Reason == "boundary"
+else := sprintf("removed by an explicit Deny in %s", [concat(", ", sort({b | some b in n.By}))]) if n.Reason == "denied"
+else := n.Reason
+
+# summary describes unmet needs grouped by resource and reason, in the needs' order:
+# "s3:ReplicateObject, s3:ReplicateDelete on arn:aws:s3:::dst/* (not granted); ...".
+summary(needs) := concat("; ", [part |
+	some i, n in needs
+	not seen_before(needs, i, n)
+	same := [m | some m in needs; m.Resource == n.Resource; m.Reason == n.Reason]
+	by_all := [b | some m in same; some b in m.By]
+	part := sprintf("%s on %s (%s)", [
+		concat(", ", [m.Action | some m in same]),
+		n.Resource,
+		reason_text(object.union(n, {"By": by_all})),
+	])
+])
+
+seen_before(needs, i, n) if {
+	some j, m in needs
+	j < i
+	m.Resource == n.Resource
+	m.Reason == n.Reason
+}
+
+# aws_managed is true for a policy ARN that AWS owns (it cannot be edited).
+aws_managed(policy_arn) if arn.parse(policy_arn).account == "aws"

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -34,4 +35,9 @@ func NewIAM(endpoint string) *iam.Client {
 // NewSTS returns an STS client for endpoint.
 func NewSTS(endpoint string) *sts.Client {
 	return sts.NewFromConfig(AWSConfig(endpoint, "us-east-1"))
+}
+
+// NewKMS returns a KMS client for endpoint in region.
+func NewKMS(endpoint, region string) *kms.Client {
+	return kms.NewFromConfig(AWSConfig(endpoint, region))
 }

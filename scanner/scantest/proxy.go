@@ -2,6 +2,7 @@ package scantest
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -26,10 +27,15 @@ type Rule struct {
 	Query string
 	// Action is the Action form field of an IAM or STS request, e.g. "GetRole".
 	Action string
+	// Target is the operation of an awsJson request (KMS, Organizations), the
+	// part of its X-Amz-Target header after the dot, e.g. "DescribeKey".
+	Target string
 
-	// Status is the HTTP status of the answer; 0 means 403.
+	// Status is the HTTP status of the answer; 0 means 403, or 400 for an
+	// awsJson request (KMS answers AccessDeniedException with 400).
 	Status int
-	// Code is the AWS error code; "" means "AccessDenied".
+	// Code is the AWS error code; "" means "AccessDenied", or
+	// "AccessDeniedException" for an awsJson request.
 	Code string
 	// Message is the error message.
 	Message string
@@ -91,6 +97,12 @@ func (r Rule) matches(req *http.Request, action string) bool {
 	if r.Action != "" && r.Action != action {
 		return false
 	}
+	if r.Target != "" {
+		_, op, ok := strings.Cut(req.Header.Get("X-Amz-Target"), ".")
+		if !ok || op != r.Target {
+			return false
+		}
+	}
 	if r.Bucket != "" {
 		if action != "" {
 			return false
@@ -109,8 +121,13 @@ func (r Rule) matches(req *http.Request, action string) bool {
 }
 
 // answer writes the error the way the service would: S3 (REST-XML) with an
-// unwrapped <Error> and no body for HEAD; IAM and STS (awsQuery) with <ErrorResponse>.
+// unwrapped <Error> and no body for HEAD; IAM and STS (awsQuery) with
+// <ErrorResponse>; KMS and other awsJson services with {"__type", "message"}.
 func (r Rule) answer(w http.ResponseWriter, req *http.Request, query bool) {
+	if req.Header.Get("X-Amz-Target") != "" {
+		r.answerJSON(w)
+		return
+	}
 	status, code := r.Status, r.Code
 	if status == 0 {
 		status = http.StatusForbidden
@@ -147,6 +164,20 @@ func (r Rule) answer(w http.ResponseWriter, req *http.Request, query bool) {
 	}
 	_, _ = io.WriteString(w, xml.Header)
 	_ = xml.NewEncoder(w).Encode(body)
+}
+
+func (r Rule) answerJSON(w http.ResponseWriter) {
+	status, code := r.Status, r.Code
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	if code == "" {
+		code = "AccessDeniedException"
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-Requestid", "scantest-proxy")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": r.Message})
 }
 
 // formAction returns the Action field of an awsQuery (IAM, STS) request, leaving

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -42,6 +44,7 @@ func TestProxyInjectsAWSShapedErrors(t *testing.T) {
 		Rule{Bucket: "locked", Query: "versioning"},
 		Rule{Action: "GetRole", Status: 404, Code: "NoSuchEntity", Message: "The role with name r cannot be found."},
 		Rule{Method: "HEAD", Bucket: "gone", Status: 404, Code: "NotFound"},
+		Rule{Target: "DescribeKey", Message: "not authorized"},
 	)
 	defer p.Close()
 	ctx := context.Background()
@@ -77,6 +80,14 @@ func TestProxyInjectsAWSShapedErrors(t *testing.T) {
 			_, err := s3c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("gone")})
 			return err
 		}, "NotFound", false},
+		{"KMS operation", func() error {
+			_, err := NewKMS(p.URL, "eu-west-1").DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/x")})
+			return err
+		}, "AccessDeniedException", false},
+		{"other KMS operation", func() error {
+			_, err := NewKMS(p.URL, "eu-west-1").GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String("k"), PolicyName: aws.String("default")})
+			return err
+		}, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +101,7 @@ func TestProxyInjectsAWSShapedErrors(t *testing.T) {
 			}
 		})
 	}
-	for i, want := range []int{1, 1, 1} {
+	for i, want := range []int{1, 1, 1, 1} {
 		if got := p.Hits(i); got != want {
 			t.Errorf("Hits(%d) = %d, want %d", i, got, want)
 		}
@@ -105,6 +116,17 @@ func TestProxyIAMErrorIsTyped(t *testing.T) {
 	var nse interface{ ErrorMessage() string }
 	if !errors.As(err, &nse) || nse.ErrorMessage() != "gone" {
 		t.Fatalf("GetRole error = %v, want the message %q", err, "gone")
+	}
+}
+
+func TestProxyKMSErrorIsTyped(t *testing.T) {
+	up, _ := upstream(t)
+	p := NewProxy(up.URL, Rule{Target: "DescribeKey", Code: "NotFoundException", Message: "Key is not found."})
+	defer p.Close()
+	_, err := NewKMS(p.URL, "eu-west-1").DescribeKey(context.Background(), &kms.DescribeKeyInput{KeyId: aws.String("k")})
+	var nf *kmstypes.NotFoundException
+	if !errors.As(err, &nf) || nf.ErrorMessage() != "Key is not found." {
+		t.Fatalf("DescribeKey error = %v, want a typed NotFoundException", err)
 	}
 }
 

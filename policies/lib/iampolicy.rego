@@ -476,6 +476,12 @@ terraform_role_policy(resource_name, role, policy_name, doc) := sprintf(
 	[resource_name, hcl_string(policy_name), hcl_string(role), indented(hcl_json(doc))],
 )
 
+# terraform_role is an aws_iam_role resource with its trust policy.
+terraform_role(resource_name, role, trust) := sprintf(
+	"resource \"aws_iam_role\" %q {\n  name               = %s\n  assume_role_policy = %s\n}\n",
+	[resource_name, hcl_string(role), indented(hcl_json(trust))],
+)
+
 # terraform_bucket_policy is an aws_s3_bucket_policy resource.
 terraform_bucket_policy(resource_name, bucket, doc) := sprintf(
 	"resource \"aws_s3_bucket_policy\" %q {\n  bucket = %s\n  policy = %s\n}\n",

@@ -213,7 +213,11 @@ func junitFindingCase(f Finding, title string) junitCase {
 	msg := xmlText(cmp.Or(f.Message, f.Title, f.CheckID), false)
 	switch f.Status {
 	case StatusWaived:
-		c.Skipped = &junitDetail{Message: xmlText("waived: "+waiverJustification(f), false), Body: junitBody(f)}
+		why := waiverJustification(f)
+		if !strings.HasPrefix(why, "waived") {
+			why = "waived: " + why
+		}
+		c.Skipped = &junitDetail{Message: xmlText(why, false), Body: junitBody(f)}
 	case StatusError:
 		c.Error = &junitDetail{Message: msg, Type: xmlText(f.Severity, false), Body: junitBody(f)}
 	default:

@@ -178,7 +178,7 @@ func markdownFindings(b *bytes.Buffer, fs []Finding) {
 	}
 	b.WriteString("\n")
 	if n := len(fs) - markdownMaxRows; n > 0 {
-		fmt.Fprintf(b, "… and %s more: the JSON and CSV reports list every finding.\n\n", plural(n, "finding"))
+		fmt.Fprintf(b, "… and %d more %s: the JSON and CSV reports list every finding.\n\n", n, nouns(n, "finding"))
 	}
 }
 
@@ -218,10 +218,10 @@ func markdownFixes(b *bytes.Buffer, r *Result, fs []Finding) {
 		}
 		for i, f := range group {
 			if i == markdownMaxFixes {
-				fmt.Fprintf(b, "… and %s more: the JSON report has every command.\n\n", plural(len(group)-i, "finding"))
+				fmt.Fprintf(b, "… and %d more %s: the JSON report has every command.\n\n", len(group)-i, nouns(len(group)-i, "finding"))
 				break
 			}
-			markdownFix(b, f, explain)
+			markdownFix(b, f)
 		}
 		b.WriteString("</details>\n\n")
 	}
@@ -229,7 +229,7 @@ func markdownFixes(b *bytes.Buffer, r *Result, fs []Finding) {
 
 // markdownFix writes one finding's heading line and its commands, documents and
 // Terraform snippet.
-func markdownFix(b *bytes.Buffer, f Finding, explain string) {
+func markdownFix(b *bytes.Buffer, f Finding) {
 	where := "**" + cmp.Or(markdownText(f.Bucket), markdownText(f.ResourceARN), "(no bucket)") + "** · " +
 		markdownText(f.AccountID) + " / " + markdownText(f.Region)
 	if f.RuleID != "" {
@@ -244,7 +244,7 @@ func markdownFix(b *bytes.Buffer, f Finding, explain string) {
 		if msg := markdownParagraphs(f.Message); msg != "" {
 			b.WriteString(msg + "\n\n")
 		}
-		fmt.Fprintf(b, "No command is suggested; run %s.\n\n", explain)
+		b.WriteString("No command is suggested.\n\n")
 		return
 	}
 	if len(rem.Commands) > 0 {
@@ -270,6 +270,14 @@ func markdownFix(b *bytes.Buffer, f Finding, explain string) {
 		b.WriteString("Terraform:\n\n")
 		writeFence(b, "hcl", multilineText(tf))
 	}
+}
+
+// nouns is noun in the plural unless n is 1.
+func nouns(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // writeFence writes content as a fenced code block whose fence is longer than any
@@ -307,6 +315,9 @@ func codeSpan(s string) string {
 func markdownText(s string) string {
 	var b strings.Builder
 	for _, r := range terminalText(s) {
+		if !isXMLChar(r) { // noncharacters such as U+FFFE
+			continue
+		}
 		switch r {
 		case '<':
 			b.WriteString("&lt;")
@@ -368,6 +379,9 @@ func escapeBlockStart(s string) string {
 func htmlText(s string) string {
 	var b strings.Builder
 	for _, r := range terminalText(s) {
+		if !isXMLChar(r) { // noncharacters such as U+FFFE
+			continue
+		}
 		switch r {
 		case '<':
 			b.WriteString("&lt;")

@@ -21,6 +21,8 @@ const (
 	sarifSchemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 	// informationURI is crrscan's home page, named in the SARIF tool component.
 	informationURI = "https://github.com/crrscan/crrscan"
+	// helpURI is where every rule's documentation starts: the README's check list.
+	helpURI = informationURI + "#checks"
 	// sarifFingerprintKey names crrscan's finding fingerprint among a result's
 	// partialFingerprints; the version changes only if Fingerprint's inputs do.
 	sarifFingerprintKey = "crrscanFingerprint/v1"
@@ -69,6 +71,7 @@ type (
 		ShortDescription     sarifText         `json:"shortDescription"`
 		FullDescription      sarifText         `json:"fullDescription"`
 		Help                 sarifMultiformat  `json:"help"`
+		HelpURI              string            `json:"helpUri"`
 		DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
 		Properties           sarifRuleProperty `json:"properties"`
 	}
@@ -261,13 +264,13 @@ func sarifRules(r *Result) ([]sarifRule, map[string]int) {
 		sev := terminalText(c.Severity)
 		explain := "crrscan checks explain " + id
 		fix := multilineText(remediation[c.CheckID])
-		helpText := fmt.Sprintf("Run `%s` for the check's description and remediation.", explain)
+		helpText := fmt.Sprintf("Run \"%s\" for the check's description and remediation.", explain)
 		helpMarkdown := fmt.Sprintf("Run %s for the check's description and remediation.", codeSpan(explain))
 		if strings.TrimSpace(fix) != "" {
 			helpText = fix + "\n\n" + helpText
 			helpMarkdown = markdownParagraphs(fix) + "\n\n" + helpMarkdown
 		}
-		full := sentence(title) + " (crrscan check " + id
+		full := strings.TrimRight(title, ".") + " (crrscan check " + id
 		if sev != "" {
 			full += ", severity " + sev
 		}
@@ -279,6 +282,7 @@ func sarifRules(r *Result) ([]sarifRule, map[string]int) {
 			ShortDescription:     sarifText{Text: title},
 			FullDescription:      sarifText{Text: full},
 			Help:                 sarifMultiformat{Text: helpText, Markdown: helpMarkdown},
+			HelpURI:              helpURI,
 			DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(c.CheckID, c.Severity)},
 			Properties:           sarifRuleProperty{SecuritySeverity: securitySeverity[c.Severity], Tags: tags},
 		}
@@ -364,7 +368,7 @@ func waiverJustification(f Finding) string {
 	case reason != "":
 		return reason
 	case len(parts) > 0:
-		return "waived: " + strings.Join(parts, ", ")
+		return "waived (" + strings.Join(parts, ", ") + ")"
 	}
 	return cmp.Or(terminalText(f.Message), "waived")
 }

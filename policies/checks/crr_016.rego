@@ -31,13 +31,12 @@ applies if errors.unreadable("replication")
 
 deny contains f if {
 	repl.rules_known
-	some i, a in repl.rules
-	some j, b in repl.rules
+	some dest, indexes in by_destination
+	some i in indexes
+	some j in indexes
 	i < j
-	repl.enabled(a)
-	repl.enabled(b)
-	dest := repl.destination_of(a)
-	repl.destination_of(b) == dest
+	a := repl.rules[i]
+	b := repl.rules[j]
 	filters.rules_overlap(a, b)
 	not distinct_priorities(a, b)
 	winner := repl.set_field(repl.to_v2(j, b), "Priority", repl.free_priority)
@@ -54,6 +53,13 @@ deny contains f if {
 		{"key": sprintf("%s & %s", [repl.label(i, a), repl.label(j, b)])},
 		fix.replication(repl.with_rule(j, winner)),
 	])
+}
+
+# by_destination groups the indexes of the enabled rules by destination ARN.
+by_destination[dest] contains i if {
+	some i, r in repl.rules
+	repl.enabled(r)
+	dest := repl.destination_of(r)
 }
 
 distinct_priorities(a, b) if {

@@ -27,8 +27,9 @@ const listPageSize = 1000
 // configuration and region, reads the settings of listed destinations (sharing
 // what the first pass read when the destination replicates too) and the KMS keys.
 //
-// Every AWS failure becomes data: a CollectionError on the bucket, destination or
-// role it concerns, or on the snapshot when the account itself could not be listed.
+// Every AWS failure becomes data: a CollectionError on the bucket, destination,
+// role or KMS key it concerns, or on the snapshot when the account itself could
+// not be listed.
 // Scan returns an error only when ctx ends before the scan does.
 func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 	col := &collector{

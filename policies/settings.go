@@ -66,7 +66,8 @@ type Scope struct {
 type Requirements struct {
 	// RTC requires Replication Time Control (CRR-040).
 	RTC bool `json:"rtc"`
-	// DeleteMarkerReplication requires delete markers to replicate (CRR-014).
+	// DeleteMarkerReplication requires delete markers to replicate: CRR-014 then
+	// also reports tag-filtered rules, which cannot replicate them.
 	DeleteMarkerReplication bool `json:"delete_marker_replication"`
 	// FullCoverage requires the enabled rules to cover the whole bucket (CRR-013).
 	FullCoverage bool `json:"full_coverage"`
@@ -83,13 +84,14 @@ type Requirements struct {
 }
 
 // DefaultRequirements are the requirements when the settings file sets none:
-// delete markers must replicate; nothing else is required and nothing is restricted.
+// nothing is required and nothing is restricted. They equal the defaults of the Rego
+// accessors in lib/settings.rego (false, [] and 0), which checks use when
+// input.settings is {}.
 func DefaultRequirements() Requirements {
 	return Requirements{
-		DeleteMarkerReplication: true,
-		AllowedRegions:          []string{},
-		AllowedAccounts:         []string{},
-		AllowedStorageClasses:   []string{},
+		AllowedRegions:        []string{},
+		AllowedAccounts:       []string{},
+		AllowedStorageClasses: []string{},
 	}
 }
 

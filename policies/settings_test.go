@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/crrscan/crrscan/scanner"
 )
@@ -55,7 +58,7 @@ func TestLoadSettingsFull(t *testing.T) {
 			IncludeReplicas: true,
 		},
 		Requirements: Requirements{
-			RTC: true, DeleteMarkerReplication: false, FullCoverage: true,
+			RTC: true, DeleteMarkerReplication: true, FullCoverage: true,
 			AllowedRegions:        []string{"eu-west-1", "us-east-1"},
 			AllowedAccounts:       []string{"111122223333", "444455556666"},
 			AllowedStorageClasses: []string{"STANDARD", "STANDARD_IA"},
@@ -412,7 +415,7 @@ func TestBucketSettingsJSON(t *testing.T) {
 	}{
 		{BucketSettings{}, `{}`},
 		{DefaultSettings().Resolve("x", day("2026-11-24")),
-			`{"requirements":{"rtc":false,"delete_marker_replication":true,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
+			`{"requirements":{"rtc":false,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
 		{BucketSettings{Waivers: []BucketWaiver{{Check: "CRR-010", Reason: "r", Owner: "o", Expires: "2026-12-31", Expired: true}}},
 			`{"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`},
 	} {
@@ -459,7 +462,7 @@ waivers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":true,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
+	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
 	if !strings.Contains(string(doc), want) {
 		t.Errorf("input document:\n%s\nlacks\n%s", doc, want)
 	}
@@ -478,5 +481,49 @@ func TestSeverityOf(t *testing.T) {
 	}
 	if got := (*Settings)(nil).SeverityOf("CRR-015", "low"); got != "low" {
 		t.Errorf("nil settings: %s", got)
+	}
+}
+
+// Checks see the same requirements whether a scan filled in the defaults or
+// input.settings is {} (Rego unit tests): Go's defaults are lib/settings.rego's.
+func TestDefaultRequirementsMatchRego(t *testing.T) {
+	ctx := context.Background()
+	opts := []func(*rego.Rego){rego.Query(`x := {
+		"rtc": data.crr.lib.settings.rtc,
+		"delete_marker_replication": data.crr.lib.settings.delete_marker_replication,
+		"full_coverage": data.crr.lib.settings.full_coverage,
+		"allowed_regions": data.crr.lib.settings.allowed_regions,
+		"allowed_accounts": data.crr.lib.settings.allowed_accounts,
+		"allowed_storage_classes": data.crr.lib.settings.allowed_storage_classes,
+		"min_retention_days": data.crr.lib.settings.min_retention_days,
+	}`)}
+	for _, m := range allRegoModules(t) {
+		opts = append(opts, rego.ParsedModule(m))
+	}
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	canonical := func(v any) string {
+		data, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var generic any
+		if err := json.Unmarshal(data, &generic); err != nil {
+			t.Fatal(err)
+		}
+		data, _ = json.Marshal(generic)
+		return string(data)
+	}
+	want := canonical(DefaultRequirements())
+	for _, settings := range []any{map[string]any{}, DefaultSettings().Resolve("x", day("2026-11-24"))} {
+		rs, err := pq.Eval(ctx, rego.EvalInput(map[string]any{"settings": settings}))
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("eval: %v %v", rs, err)
+		}
+		if got := canonical(rs[0].Bindings["x"]); got != want {
+			t.Errorf("settings %v: Rego sees %s, Go's defaults are %s", canonical(settings), got, want)
+		}
 	}
 }

@@ -67,3 +67,13 @@ test_allowed_predicates if {
 	settings.storage_class_allowed("standard_ia") with input as inp
 	not settings.storage_class_allowed("GLACIER") with input as inp
 }
+
+test_null_lists_count_as_empty if {
+	inp := req({"allowed_regions": null, "allowed_accounts": null, "allowed_storage_classes": null, "min_retention_days": null, "rtc": null})
+	settings.allowed_regions == [] with input as inp
+	settings.allowed_accounts == [] with input as inp
+	settings.allowed_storage_classes == [] with input as inp
+	settings.min_retention_days == 0 with input as inp
+	settings.rtc == false with input as inp
+	settings.region_allowed("eu-west-1") with input as inp
+}

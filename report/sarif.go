@@ -61,7 +61,7 @@ type (
 	}
 	sarifDriver struct {
 		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
+		Version        string      `json:"version"`
 		InformationURI string      `json:"informationUri"`
 		Rules          []sarifRule `json:"rules"`
 	}
@@ -201,7 +201,7 @@ func (*SARIF) Write(w io.Writer, r *Result) error {
 		Runs: []sarifRun{{
 			Tool: sarifTool{Driver: sarifDriver{
 				Name:           cmp.Or(terminalText(r.Tool.Name), "crrscan"),
-				Version:        terminalText(r.Tool.Version),
+				Version:        sarifToolVersion(r.Tool.Version),
 				InformationURI: informationURI,
 				Rules:          rules,
 			}},
@@ -339,6 +339,26 @@ func sarifArtifactURI(f Finding) string {
 	return strings.Join(segs, "/")
 }
 
+// sarifToolVersion is the version SARIF viewers compare: a release version (one that
+// starts with a digit, after the "v" of a Git tag) as it is; anything else, such as a development build's "dev",
+// as the SemVer pre-release 0.0.0-dev, which sorts before every release.
+func sarifToolVersion(v string) string {
+	v = terminalText(v)
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' { // a Git tag: v1.2.3
+		v = v[1:]
+	}
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	pre := strings.Map(func(r rune) rune {
+		if isASCIIAlnum(r) || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, v)
+	return "0.0.0-" + cmp.Or(strings.Trim(pre, ".-"), "unknown")
+}
+
 func sarifBucketARN(bucket string) string {
 	if bucket == "" {
 		return "unknown"
@@ -373,22 +393,42 @@ func waiverJustification(f Finding) string {
 	return cmp.Or(terminalText(f.Message), "waived")
 }
 
-// ruleName turns a check title into the PascalCase identifier SARIF expects as a
-// rule name ("Source bucket versioning is not enabled" → "SourceBucketVersioningIsNotEnabled").
+// ruleName turns a check title into the Pascal-case identifier SARIF recommends as
+// a rule name: each word capitalised and the rest of it lower-cased, so that no two
+// capitals meet ("SSE-KMS objects are not replicated" → "SseKmsObjectsAreNotReplicated");
+// apostrophes vanish, "a" and "an" are dropped, and another one-letter word joins the
+// word before it in lower case ("SSE-C" → "Ssec"). A name that would not start with a
+// letter, or that has no word of its own (it is built from the id), starts with "Check".
 func ruleName(title, id string) string {
+	words := func(s string) []string {
+		s = strings.NewReplacer("'", "", "\u2019", "").Replace(s)
+		return strings.FieldsFunc(s, func(r rune) bool { return !isASCIIAlnum(r) })
+	}
 	var b strings.Builder
-	for _, word := range strings.FieldsFunc(title, func(r rune) bool { return !isASCIIAlnum(r) }) {
-		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
-	}
-	if b.Len() == 0 || unicode.IsDigit(rune(b.String()[0])) {
-		return "Check" + strings.Map(func(r rune) rune {
-			if isASCIIAlnum(r) {
-				return r
+	for _, w := range words(title) {
+		w = strings.ToLower(w)
+		switch {
+		case w == "a" || w == "an":
+		case len(w) == 1 && unicode.IsLetter(rune(w[0])):
+			if b.Len() > 0 {
+				b.WriteString(w)
 			}
-			return -1
-		}, id) + b.String()
+		default:
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
 	}
-	return b.String()
+	name := b.String()
+	if name == "" {
+		for _, w := range words(id) {
+			w = strings.ToLower(w)
+			name += strings.ToUpper(w[:1]) + w[1:]
+		}
+		return "Check" + name
+	}
+	if !unicode.IsLetter(rune(name[0])) {
+		name = "Check" + name
+	}
+	return name
 }
 
 func isASCIIAlnum(r rune) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,13 +214,36 @@ func TestRuleName(t *testing.T) {
 	tests := []struct{ title, id, want string }{
 		{"Source bucket versioning is not enabled", "CRR-001", "SourceBucketVersioningIsNotEnabled"},
 		{"Trust policy has no confused-deputy condition", "CRR-034", "TrustPolicyHasNoConfusedDeputyCondition"},
-		{"", "CRR-001", "CheckCRR001"},
-		{"2 rules overlap", "CRR-016", "CheckCRR0162RulesOverlap"},
+		{"Destination is in the source's own region", "CRR-021", "DestinationIsInTheSourcesOwnRegion"},
+		{"Replication role lacks a permission replication needs", "CRR-032", "ReplicationRoleLacksPermissionReplicationNeeds"},
+		{"SSE-KMS objects are not replicated", "CRR-060", "SseKmsObjectsAreNotReplicated"},
+		{"Destination blocks SSE-C, so SSE-C replicas are refused", "CRR-065", "DestinationBlocksSsecSoSsecReplicasAreRefused"},
+		{"A waiver has expired", "CRR-091", "WaiverHasExpired"},
+		{"Replication role cannot be assumed by S3 (V1 rule)", "X", "ReplicationRoleCannotBeAssumedByS3V1Rule"},
+		{"", "CRR-001", "CheckCrr001"},
+		{"2 rules overlap", "CRR-016", "Check2RulesOverlap"},
 		{"<script>", "X", "Script"},
+		{"A→B→C", "X-1", "CheckX1"},
 	}
+	pascal := regexp.MustCompile(`^([A-Z][a-z0-9]+)+$`)
 	for _, tt := range tests {
-		if got := ruleName(tt.title, tt.id); got != tt.want {
+		got := ruleName(tt.title, tt.id)
+		if got != tt.want {
 			t.Errorf("ruleName(%q, %q) = %q, want %q", tt.title, tt.id, got, tt.want)
+		}
+		if !pascal.MatchString(got) {
+			t.Errorf("ruleName(%q) = %q is not Pascal case (two capitals meet)", tt.title, got)
+		}
+	}
+}
+
+func TestSARIFToolVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.2.3": "1.2.3", "1.2.3-test": "1.2.3-test", "0.9": "0.9",
+		"dev": "0.0.0-dev", "": "0.0.0-unknown", "my build!": "0.0.0-my-build", "v1.2.3": "1.2.3", "v1.2.3-4-gabc-dirty": "1.2.3-4-gabc-dirty", "vx": "0.0.0-vx",
+	} {
+		if got := sarifToolVersion(in); got != want {
+			t.Errorf("sarifToolVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

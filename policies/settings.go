@@ -67,7 +67,8 @@ type Requirements struct {
 	// RTC requires Replication Time Control (CRR-040).
 	RTC bool `json:"rtc"`
 	// DeleteMarkerReplication requires delete markers to replicate: CRR-014 then
-	// also reports tag-filtered rules, which cannot replicate them.
+	// reports every enabled rule that does not replicate them (tag-filtered rules
+	// never can).
 	DeleteMarkerReplication bool `json:"delete_marker_replication"`
 	// FullCoverage requires the enabled rules to cover the whole bucket (CRR-013).
 	FullCoverage bool `json:"full_coverage"`

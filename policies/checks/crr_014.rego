@@ -4,15 +4,14 @@
 #   When a user deletes an object without naming a version, S3 adds a delete marker.
 #   A V2 rule replicates it only with DeleteMarkerReplication Enabled, and a rule that
 #   filters by tag never does (S3 refuses DeleteMarkerReplication Enabled on it), so the
-#   replica keeps objects the source no longer shows. Decision on settings: an enabled
-#   V2 rule without tags whose DeleteMarkerReplication is not Enabled is always
-#   reported, since one field fixes it (it is also AWS's default: if deletes are meant
-#   to stay out of the replica, e.g. against ransomware, waive the finding or lower its
-#   severity in the settings). A tag-filtered rule, which cannot replicate delete
-#   markers at all, is reported only when the settings require delete-marker
-#   replication (requirements.delete_marker_replication). V1 rules replicate the delete
-#   markers of user DELETEs and are not reported. Disabled rules are not judged.
-#   Deletes that name a version, and lifecycle delete markers, are never replicated.
+#   replica keeps objects the source no longer shows. Keeping deletes out of the
+#   replica is AWS's default and a deliberate protection against ransomware (the
+#   guide's own configuration does it), so this check judges only buckets whose
+#   settings require delete-marker replication (requirements.delete_marker_replication):
+#   there, every enabled V2 rule whose DeleteMarkerReplication is not Enabled, and
+#   every tag-filtered rule, is reported. V1 rules replicate the delete markers of user
+#   DELETEs and are not reported. Disabled rules are not judged. Deletes that name a
+#   version, and lifecycle delete markers, are never replicated.
 # custom:
 #   id: CRR-014
 #   severity: medium
@@ -33,9 +32,15 @@ import data.crr.lib.fix
 import data.crr.lib.replication as repl
 import data.crr.lib.settings
 
-applies if repl.rules_known
+applies if {
+	settings.delete_marker_replication
+	repl.rules_known
+}
 
-applies if errors.unreadable("replication")
+applies if {
+	settings.delete_marker_replication
+	errors.unreadable("replication")
+}
 
 deny contains f if {
 	repl.rules_known
@@ -43,7 +48,7 @@ deny contains f if {
 	repl.enabled(rule)
 	repl.v2(rule)
 	not dmr_enabled(rule)
-	reported(rule)
+	settings.delete_marker_replication
 	f := object.union_n([
 		{
 			"msg": message(i, rule),
@@ -60,10 +65,6 @@ deny contains f if {
 
 dmr_enabled(rule) if rule.DeleteMarkerReplication.Status == "Enabled"
 
-reported(rule) if not filters.tag_filtered(rule)
-
-reported(rule) if settings.delete_marker_replication
-
 message(i, rule) := sprintf("Bucket %s: rule %s filters by tag, which never replicates delete markers; settings require delete-marker replication (the suggested fix drops the tag filter and keeps prefix %q)", [
 	input.bucket.Name, repl.label(i, rule), filters.prefix(rule),
 ]) if {
@@ -72,8 +73,7 @@ message(i, rule) := sprintf("Bucket %s: rule %s filters by tag, which never repl
 	input.bucket.Name, repl.label(i, rule), dmr_status(rule), destination(rule), why(rule),
 ])
 
-why(_) := "; settings require delete-marker replication" if settings.delete_marker_replication
-else := ""
+why(_) := "; settings require delete-marker replication"
 
 dmr_status(rule) := rule.DeleteMarkerReplication.Status if {
 	is_string(rule.DeleteMarkerReplication.Status)

@@ -25,15 +25,22 @@ required := {"requirements": {"delete_marker_replication": true}}
 
 tagged := rule("tagged", {"And": {"Prefix": "img/", "Tags": [{"Key": "dr", "Value": "yes"}]}}, "Disabled")
 
-test_deny_v2_rule_with_dmr_disabled_without_settings if {
+test_allow_v2_rule_with_dmr_disabled_without_the_setting if {
 	r := rule("all", {"Prefix": ""}, "Disabled")
-	fs := crr_014.deny with input as doc([r], {})
+	count(crr_014.deny) == 0 with input as doc([r], {})
+	not crr_014.applies with input as doc([r], {})
+	not crr_014.applies with input as doc([r], {"requirements": {"delete_marker_replication": false}})
+}
+
+test_deny_v2_rule_with_dmr_disabled_when_required if {
+	r := rule("all", {"Prefix": ""}, "Disabled")
+	fs := crr_014.deny with input as doc([r], required)
 	count(fs) == 1
 	some f in fs
-	f.msg == `Bucket src: rule "all" has DeleteMarkerReplication Disabled; objects deleted in the source stay visible in dst`
+	f.msg == `Bucket src: rule "all" has DeleteMarkerReplication Disabled; objects deleted in the source stay visible in dst; settings require delete-marker replication`
 	f.rule_id == "all"
 	f.destination == "arn:aws:s3:::dst"
-	f.evidence.Requirement == {"delete_marker_replication": false}
+	f.evidence.Requirement == {"delete_marker_replication": true}
 	f.documents["replication.json"] == {"Role": role, "Rules": [rule("all", {"Prefix": ""}, "Enabled")]}
 	contains(f.terraform, "    delete_marker_replication {\n      status = \"Enabled\"\n    }")
 	f.commands == ["aws s3api put-bucket-replication --bucket src --replication-configuration file://replication.json --region us-east-1"]
@@ -41,7 +48,7 @@ test_deny_v2_rule_with_dmr_disabled_without_settings if {
 
 test_deny_v2_rule_without_dmr_element if {
 	r := object.remove(rule("all", {}, "Disabled"), ["DeleteMarkerReplication"])
-	some f in crr_014.deny with input as doc([r], {})
+	some f in crr_014.deny with input as doc([r], required)
 	contains(f.msg, "has DeleteMarkerReplication not set")
 }
 
@@ -63,7 +70,7 @@ test_deny_tag_filtered_rule_when_required if {
 test_allow_tag_filtered_rule_without_the_setting if {
 	count(crr_014.deny) == 0 with input as doc([tagged], {})
 	count(crr_014.deny) == 0 with input as doc([rule("t", {"Tag": {"Key": "k", "Value": "v"}}, "Disabled")], {"requirements": {"delete_marker_replication": false}})
-	crr_014.applies with input as doc([tagged], {})
+	not crr_014.applies with input as doc([tagged], {})
 }
 
 test_allow_dmr_enabled if {

@@ -68,20 +68,25 @@ findings(inp) := {[pkg, f.msg] |
 	some f in checks[pkg].deny with input as inp
 }
 
-test_guide_setup_only_reports_delete_markers if {
+test_guide_setup_reports_nothing if {
 	fs := findings(guide(new_bucket_config))
-	fs == {["crr_014", `Bucket guide-src: rule "crr-all" has DeleteMarkerReplication Disabled; objects deleted in the source stay visible in guide-dst`]}
+	fs == set()
+}
+
+test_guide_setup_reports_delete_markers_when_required if {
+	inp := object.union(guide(new_bucket_config), {"settings": {"requirements": {"delete_marker_replication": true}}})
+	findings(inp) == {["crr_014", `Bucket guide-src: rule "crr-all" has DeleteMarkerReplication Disabled; objects deleted in the source stay visible in guide-dst; settings require delete-marker replication`]}
 }
 
 test_guide_setup_with_unread_destination_settings if {
 	fs := findings(guide({}))
-	{pkg | some [pkg, _] in fs} == {"crr_014"}
+	fs == set()
 }
 
 test_guide_setup_judged_by_the_checks_that_need_no_settings if {
 	inp := guide(new_bucket_config)
 	applying := {pkg | some pkg in mine; checks[pkg].applies with input as inp}
-	applying == {"crr_012", "crr_014", "crr_015", "crr_016", "crr_017", "crr_024", "crr_025", "crr_027", "crr_041"}
+	applying == {"crr_012", "crr_015", "crr_016", "crr_017", "crr_024", "crr_025", "crr_027", "crr_041"}
 }
 
 test_guide_setup_with_settings_it_meets if {
@@ -89,5 +94,5 @@ test_guide_setup_with_settings_it_meets if {
 		"full_coverage": true, "allowed_regions": ["eu-west-1"], "allowed_accounts": [account],
 		"allowed_storage_classes": [], "min_retention_days": 365,
 	}}})
-	{pkg | some [pkg, _] in findings(inp)} == {"crr_014"}
+	findings(inp) == set()
 }

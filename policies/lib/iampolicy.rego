@@ -536,7 +536,8 @@ role_arn(role, configured) := role.Arn if {
 } else := configured
 
 # need is the decision for one permission the role needs: {Action, Resource, Reason,
-# By}. Reason is a status (allowed, conditional, denied, boundary, missing), decided
+# By}. Reason is a status (allowed, conditional, denied, boundary, missing; checks may
+# add not_granted_by, for a resource policy By names, that does not grant it), decided
 # with same_account_status over the role's policy set and the resource policy doc
 # (null: none) that doc_label names; By names the policies and statements that deny it
 # or the boundary that leaves it out.
@@ -563,6 +564,7 @@ reason_text(n) := "not granted" if n.Reason == "missing"
 else := "granted only under a Condition" if n.Reason == "conditional"
 else := sprintf("outside %s", [concat(", ", sort({b | some b in n.By}))]) if n.Reason == "boundary"
 else := sprintf("removed by an explicit Deny in %s", [concat(", ", sort({b | some b in n.By}))]) if n.Reason == "denied"
+else := sprintf("not granted by %s", [concat(", ", sort({b | some b in n.By}))]) if n.Reason == "not_granted_by"
 else := n.Reason
 
 # summary describes unmet needs grouped by resource and reason, in the needs' order:

@@ -31,8 +31,9 @@ const (
 // No markup from the data reaches the output: outside code blocks, text is stripped
 // of controls, HTML-escaped (< becomes &lt;), Markdown punctuation is
 // backslash-escaped (so | cannot split a table cell, and [ ] ` * _ ~ $ cannot start
-// a link, image, code span, emphasis or math), line breaks become spaces, and an @
-// is followed by a word joiner so that it cannot mention a GitHub user or team.
+// a link, image, code span, emphasis or math), bare web addresses are kept from
+// becoming links (http\:// and www\.), line breaks become spaces, and an @ is
+// followed by a word joiner so that it cannot mention a GitHub user or team.
 // Code fences are longer than any backtick run in their content.
 type Markdown struct{}
 
@@ -314,8 +315,17 @@ func codeSpan(s string) string {
 // markdownText makes s inert inline Markdown on one line (see Markdown).
 func markdownText(s string) string {
 	var b strings.Builder
-	for _, r := range terminalText(s) {
+	rs := []rune(terminalText(s))
+	for i, r := range rs {
 		if !isXMLChar(r) { // noncharacters such as U+FFFE
+			continue
+		}
+		// GitHub turns bare http://, https:// and www. addresses into links; an
+		// escaped : or . keeps them text.
+		if (r == ':' && strings.HasPrefix(string(rs[i+1:min(i+3, len(rs))]), "//")) ||
+			(r == '.' && i >= 3 && strings.EqualFold(string(rs[i-3:i]), "www")) {
+			b.WriteByte('\\')
+			b.WriteRune(r)
 			continue
 		}
 		switch r {

@@ -244,6 +244,8 @@ func TestMarkdownText(t *testing.T) {
 		{"*em* _em_ ~s~ $m$ \\", `\*em\* \_em\_ \~s\~ \$m\$ \\`},
 		{"@team", "@\u2060team"},
 		{"two\nlines", "two lines"},
+		{"see https://evil.example and WWW.evil.example or a:b", `see https\://evil.example and WWW\.evil.example or a:b`},
+		{"arn:aws:s3:::b", "arn:aws:s3:::b"},
 	}
 	for _, tt := range tests {
 		if got := markdownText(tt.in); got != tt.want {

@@ -132,15 +132,27 @@ func key(f report.Finding) string {
 	return strings.Join([]string{f.CheckID, f.Status, f.Bucket, f.Destination}, " ")
 }
 
+// firstChecks are the checks the in-memory estate of these tests was built for.
+var firstChecks = []string{"CRR-001", "CRR-002", "CRR-010", "CRR-011", "CRR-020", "CRR-021", "CRR-030", "CRR-031", "CRR-090"}
+
 func TestEvaluateSnapshot(t *testing.T) {
 	e := newEngine(t)
 	findings, outcomes, err := e.EvaluateSnapshot(context.Background(), estate(), 3)
 	if err != nil {
 		t.Fatalf("EvaluateSnapshot: %v", err)
 	}
+	// The estate is built to exercise the first checks; later checks are judged on
+	// their own fixtures, so this test looks only at these.
 	var got []string
 	for _, f := range findings {
-		got = append(got, key(f))
+		if slices.Contains(firstChecks, f.CheckID) {
+			got = append(got, key(f))
+		}
+	}
+	for id := range outcomes {
+		if !slices.Contains(firstChecks, id) {
+			delete(outcomes, id)
+		}
 	}
 	// Sorted by account, region, bucket, check, rule, destination.
 	want := []string{
@@ -276,12 +288,16 @@ func TestNotJudgedOnReadError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
-		"CRR-001": "error", "CRR-002": "error", "CRR-010": "error", "CRR-011": "error", "CRR-020": "error",
-		"CRR-021": "error", "CRR-030": "error", "CRR-031": "error", "CRR-090": "error",
+	// Nothing of the bucket could be read: every check that applies is not judged.
+	for _, id := range firstChecks {
+		if ev.Outcomes[id] != OutcomeError {
+			t.Errorf("%s: outcome %q, want error", id, ev.Outcomes[id])
+		}
 	}
-	if fmt.Sprint(ev.Outcomes) != fmt.Sprint(want) {
-		t.Errorf("outcomes %v, want %v", ev.Outcomes, want)
+	for id, o := range ev.Outcomes {
+		if o != OutcomeError {
+			t.Errorf("%s: outcome %q on a bucket nothing of which could be read", id, o)
+		}
 	}
 	for _, f := range ev.Findings {
 		if f.CheckID != ErrorCheckID {

@@ -168,9 +168,9 @@ func (*JUnit) Write(w io.Writer, r *Result) error {
 			if names[[2]string{c.Classname, c.Name}] > 1 && e.fingerprint != "" {
 				c.Name += " [" + xmlText(e.fingerprint[:min(12, len(e.fingerprint))], false) + "]"
 			}
-			k := [2]string{c.Classname, c.Name}
-			if seen[k]++; seen[k] > 1 {
-				c.Name += fmt.Sprintf(" (%d)", seen[k])
+			name := [2]string{c.Classname, c.Name}
+			if seen[name]++; seen[name] > 1 {
+				c.Name += fmt.Sprintf(" (%d)", seen[name])
 			}
 			s.Cases = append(s.Cases, c)
 			s.Tests++

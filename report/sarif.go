@@ -195,7 +195,7 @@ func (*SARIF) Write(w io.Writer, r *Result) error {
 	if !r.Scan.FinishedAt.IsZero() {
 		inv.EndTimeUTC = r.Scan.FinishedAt.UTC().Format(time.RFC3339)
 	}
-	log := sarifLog{
+	doc := sarifLog{
 		Schema:  sarifSchemaURI,
 		Version: sarifVersion,
 		Runs: []sarifRun{{
@@ -220,7 +220,7 @@ func (*SARIF) Write(w io.Writer, r *Result) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(log); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	if _, err := w.Write(escapeInvisible(buf.Bytes())); err != nil {

@@ -83,6 +83,8 @@ type htmlPage struct {
 	Open, Errors, Waived int
 	Severities           []severityCount
 	Checks               []checkRow
+	FailingChecks        []checkRow // checks with an open or waived finding
+	OtherChecks          []checkRow
 	AccountRows          []accountRow
 
 	Map *mapView
@@ -216,6 +218,13 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 		p.Severities = append(p.Severities, severityCount{Name: readableLine(s), Count: openBySev[s]})
 	}
 	p.Checks = checkRows(r.Summary.Checks)
+	for _, c := range p.Checks {
+		if c.Fail > 0 || c.Waived > 0 {
+			p.FailingChecks = append(p.FailingChecks, c)
+		} else {
+			p.OtherChecks = append(p.OtherChecks, c)
+		}
+	}
 	buckets, edges := normalizedMap(r.Map)
 	p.AccountRows = accountRows(r, fs, buckets)
 	if len(buckets) > 0 {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -164,7 +165,7 @@ const (
 	mapBoxGap     = 12
 	mapBandLabelH = 34
 	mapBandPadB   = 18
-	mapLabelRunes = 30
+	mapLabelRunes = 28
 	mapWideAbove  = 1400
 )
 
@@ -237,6 +238,7 @@ func layoutMap(buckets []MapBucket, edges []MapEdge, fs []Finding) *mapView {
 		return s
 	}
 	accounts, regions = unknownLast(accounts), unknownLast(regions)
+	buckets = orderForFewerCrossings(buckets, edges, accounts)
 	col := map[string]int{}
 	for i, r := range regions {
 		col[r] = i
@@ -492,4 +494,74 @@ func bucketView(b MapBucket, x, y int, isReplica bool, out int, fs []Finding) ma
 	}
 	v.Title = readableBlock(title)
 	return v
+}
+
+// orderForFewerCrossings reorders the buckets inside each (account, region) cell by
+// the mean position of the buckets they replicate with, over a few sweeps (the
+// barycentre heuristic), so that fewer arrows cross. Ties keep the previous order,
+// starting from name order: the result depends only on the input.
+func orderForFewerCrossings(buckets []MapBucket, edges []MapEdge, accounts []string) []MapBucket {
+	type cellKey struct{ account, region string }
+	cells := map[cellKey][]int{}
+	var keys []cellKey
+	index := make(map[string]int, len(buckets))
+	for i, b := range buckets {
+		k := cellKey{b.AccountID, b.Region}
+		if _, ok := cells[k]; !ok {
+			keys = append(keys, k)
+		}
+		cells[k] = append(cells[k], i)
+		index[b.Arn] = i
+	}
+	rows := map[string]int{}
+	for _, k := range keys {
+		rows[k.account] = max(rows[k.account], len(cells[k]))
+	}
+	bandStart, offset := map[string]int{}, 0
+	for _, a := range accounts {
+		bandStart[a] = offset
+		offset += rows[a] + 1
+	}
+	neighbours := make([][]int, len(buckets))
+	for _, e := range edges {
+		s, okS := index[e.SourceArn]
+		d, okD := index[e.Destination]
+		if okS && okD && s != d {
+			neighbours[s] = append(neighbours[s], d)
+			neighbours[d] = append(neighbours[d], s)
+		}
+	}
+	slot := make([]float64, len(buckets))
+	for _, k := range keys {
+		for j, i := range cells[k] {
+			slot[i] = float64(bandStart[k.account] + j)
+		}
+	}
+	for range 8 {
+		for _, k := range keys {
+			ids := cells[k]
+			want := make(map[int]float64, len(ids))
+			for _, i := range ids {
+				want[i] = slot[i]
+				if n := neighbours[i]; len(n) > 0 {
+					sum := 0.0
+					for _, o := range n {
+						sum += slot[o]
+					}
+					want[i] = sum / float64(len(n))
+				}
+			}
+			slices.SortStableFunc(ids, func(a, b int) int { return cmp.Compare(want[a], want[b]) })
+			for j, i := range ids {
+				slot[i] = float64(bandStart[k.account] + j)
+			}
+		}
+	}
+	out := make([]MapBucket, 0, len(buckets))
+	for _, k := range keys {
+		for _, i := range cells[k] {
+			out = append(out, buckets[i])
+		}
+	}
+	return out
 }

@@ -218,10 +218,10 @@
     var highlight = function (idx) {
       map.classList.add("focus");
       edges.forEach(function (e) {
-        var hit = e.getAttribute("data-src") === idx || e.getAttribute("data-dst") === idx;
+        var hit = e.getAttribute("data-from") === idx || e.getAttribute("data-to") === idx;
         e.classList.toggle("hl", hit);
         if (hit) {
-          [e.getAttribute("data-src"), e.getAttribute("data-dst")].forEach(function (other) {
+          [e.getAttribute("data-from"), e.getAttribute("data-to")].forEach(function (other) {
             var b = map.querySelector('.bucket[data-idx="' + other + '"]');
             if (b) {
               b.classList.add("hl");

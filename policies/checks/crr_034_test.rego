@@ -95,3 +95,81 @@ test_allow_unreadable_role_applies_for_the_error_outcome if {
 	count(crr_034.deny) == 0 with input as i
 	crr_034.applies with input as i
 }
+
+# The guide's own setup (versioned pair, a role that trusts s3.amazonaws.com with the
+# least-privilege inline policy, a V2 rule), with the settings fresh buckets read back:
+# of the IAM, cross-account, KMS and Object Lock checks only CRR-034 fires, and only
+# because the guide's trust policy has no aws:SourceAccount condition.
+guide_permissions := {"Version": "2012-10-17", "Statement": [
+	{"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": ["arn:aws:s3:::guide-src"]},
+	{"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], "Resource": ["arn:aws:s3:::guide-src/*"]},
+	{"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], "Resource": "arn:aws:s3:::guide-dst/*"},
+]}
+
+guide_trust := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+guide_replication := {"Role": "arn:aws:iam::123456789012:role/crr-guide", "Rules": [{
+	"ID": "crr-all", "Status": "Enabled", "Priority": 1,
+	"DeleteMarkerReplication": {"Status": "Disabled"},
+	"Filter": {"Prefix": ""},
+	"Destination": {"Bucket": "arn:aws:s3:::guide-dst"},
+}]}
+
+fresh_bucket := {
+	"ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": false}]},
+	"ObjectLockConfiguration": {"ObjectLockEnabled": ""},
+	"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+	"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true},
+	"Policy": {"Document": null},
+}
+
+guide_setup(trust, bucket_config) := {
+	"bucket": object.union(bucket_config, {
+		"Name": "guide-src", "Arn": "arn:aws:s3:::guide-src", "AccountId": "123456789012", "Region": "us-east-1",
+		"Versioning": {"Status": "Enabled"}, "Tags": [],
+		"ReplicationConfiguration": guide_replication,
+	}),
+	"role": {
+		"Arn": "arn:aws:iam::123456789012:role/crr-guide", "RoleName": "crr-guide", "AccountId": "123456789012", "Exists": true,
+		"AssumeRolePolicyDocument": trust,
+		"RolePolicies": [{"PolicyName": "crr-permissions", "PolicyDocument": guide_permissions}],
+	},
+	"destinations": {"arn:aws:s3:::guide-dst": object.union(bucket_config, {
+		"Arn": "arn:aws:s3:::guide-dst", "Name": "guide-dst", "AccountId": "123456789012", "Exists": true,
+		"Region": "eu-west-1", "InScan": true, "Versioning": {"Status": "Enabled"},
+	})},
+	"kms_keys": {},
+	"errors": [],
+	"facts": {"in_scope": true, "is_replica": false, "replicated_from": [], "replicates_to": ["arn:aws:s3:::guide-dst"]},
+	"settings": {},
+}
+
+mine := ["crr_032", "crr_033", "crr_034", "crr_035", "crr_050", "crr_051", "crr_052", "crr_062", "crr_071"]
+
+fired(inp) := {pkg |
+	some pkg in mine
+	count(data.crr.checks[pkg].deny) > 0 with input as inp
+}
+
+test_allow_guide_setup_fires_only_crr_034 if {
+	fired(guide_setup(guide_trust, fresh_bucket)) == {"crr_034"}
+	fired(guide_setup(guide_trust, {})) == {"crr_034"}
+}
+
+test_allow_guide_setup_with_guarded_trust_fires_nothing if {
+	guarded := {"Version": "2012-10-17", "Statement": [object.union(guide_trust.Statement[0], {"Condition": {
+		"StringEquals": {"aws:SourceAccount": "123456789012"},
+		"ArnLike": {"aws:SourceArn": "arn:aws:s3:::guide-src"},
+	}})]}
+	fired(guide_setup(guarded, fresh_bucket)) == set()
+	fired(guide_setup(guarded, {})) == set()
+}
+
+# The fix CRR-034 suggests for the guide's trust policy is the guarded one.
+test_deny_guide_trust_policy_fix_is_guarded if {
+	some f in crr_034.deny with input as guide_setup(guide_trust, fresh_bucket)
+	f.documents["trust-policy.json"].Statement[0].Condition == {
+		"StringEquals": {"aws:SourceAccount": "123456789012"},
+		"ArnLike": {"aws:SourceArn": "arn:aws:s3:::guide-src"},
+	}
+}

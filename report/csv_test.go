@@ -37,16 +37,6 @@ func goldenFile(format string) string {
 	return "result" + strings.TrimPrefix(FileName(format), "crrscan")
 }
 
-// TestGoldenReports renders the shared fixture result in the csv, sarif, junit and
-// markdown formats and compares each with its golden file.
-func TestGoldenReports(t *testing.T) {
-	for _, format := range []string{"csv", "sarif", "junit", "markdown"} {
-		t.Run(format, func(t *testing.T) {
-			checkGolden(t, goldenFile(format), render(t, format, fixtureResult()))
-		})
-	}
-}
-
 // hostileFinding is a finding whose every text field carries what an attacker can
 // put in a tag value, a bucket policy or an error message.
 func hostileFinding(check, status, text string) Finding {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -15,7 +16,7 @@ func goldenName(format string) string {
 	if format == "table" {
 		return "result.table.txt"
 	}
-	return "result." + format
+	return "result" + strings.TrimPrefix(FileName(format), "crrscan")
 }
 
 // render writes r in format with default options.

@@ -110,7 +110,7 @@ func TestHostileEstate(t *testing.T) {
 	}
 	want := map[string][]string{
 		"hostile-errors": {"CRR-090"},
-		"hostile-rules":  {"CRR-002", "CRR-020", "CRR-021", "CRR-031"},
+		"hostile-rules":  {"CRR-002", "CRR-012", "CRR-020", "CRR-021", "CRR-031", "CRR-032"},
 		"hostile-tags":   {"CRR-010"},
 		name:             {"CRR-001", "CRR-010"},
 	}

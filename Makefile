@@ -33,3 +33,11 @@ lint: ## gofmt and go vet
 
 clean: ## remove build and demo output
 	rm -rf bin out
+
+.PHONY: report-screenshot
+report-screenshot: build ## write the demo HTML report and a PNG of it to out/demo/ (needs chromium)
+	@mkdir -p $(DEMO_OUT)
+	@rm -f $(DEMO_OUT)/crrscan.png
+	CRRSCAN_SCREENSHOT=$(CURDIR)/$(DEMO_OUT)/crrscan.png $(GO) test -count=1 -run '^TestReportScreenshot$$' ./cmd/crrscan
+	@test -s $(DEMO_OUT)/crrscan.png || { echo "report-screenshot: no screenshot was written (is chromium installed? apt-get install -y chromium)" >&2; exit 1; }
+	@echo "report-screenshot: wrote $(DEMO_OUT)/crrscan.html and $(DEMO_OUT)/crrscan.png"

@@ -285,8 +285,10 @@ func TestHTMLMapDeterministic(t *testing.T) {
 		m := fixtureMap()
 		rng.Shuffle(len(m.Buckets), func(a, b int) { m.Buckets[a], m.Buckets[b] = m.Buckets[b], m.Buckets[a] })
 		rng.Shuffle(len(m.Edges), func(a, b int) { m.Edges[a], m.Edges[b] = m.Edges[b], m.Edges[a] })
-		if i%2 == 1 { // a duplicate edge and a bucket only an edge names change nothing
+		if i%2 == 1 { // a duplicate edge or a second entry for a listed bucket changes nothing
 			m.Edges = append(m.Edges, m.Edges[0])
+			m.Buckets = append(m.Buckets, MapBucket{Arn: "arn:aws:s3:::payments-prod", Name: "zz-duplicate", AccountID: "111111111111", Region: "us-east-1", Listed: true})
+			rng.Shuffle(len(m.Buckets), func(a, b int) { m.Buckets[a], m.Buckets[b] = m.Buckets[b], m.Buckets[a] })
 		}
 		r.Map = m
 		if got := renderHTML(t, r); got != first {

@@ -78,8 +78,12 @@ func normalizedMap(m ReplicationMap) ([]MapBucket, []MapEdge) {
 			b.Name = bucketNameOf(b.Arn)
 		}
 		if old, dup := byArn[b.Arn]; dup {
-			// Keep the listed entry; otherwise the first by content order.
-			if old.Listed || (!b.Listed && compareBuckets(old, b) <= 0) {
+			// Keep the listed entry, else the first in content order, whatever the input order.
+			if old.Listed != b.Listed {
+				if old.Listed {
+					continue
+				}
+			} else if compareBuckets(old, b) <= 0 {
 				continue
 			}
 		}

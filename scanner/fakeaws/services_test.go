@@ -341,8 +341,14 @@ func TestLatencyThrottlingFaultsAndStats(t *testing.T) {
 			_, err := s3For(thr, acctA, "us-east-1").GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("bare-a")})
 			return err
 		}, "SlowDown"},
-		{"iam", func() error { _, err := iamFor(thr, acctA).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("repl")}); return err }, "Throttling"},
-		{"sts", func() error { _, err := stsFor(thr, acctA).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); return err }, "Throttling"},
+		{"iam", func() error {
+			_, err := iamFor(thr, acctA).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("repl")})
+			return err
+		}, "Throttling"},
+		{"sts", func() error {
+			_, err := stsFor(thr, acctA).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			return err
+		}, "Throttling"},
 		{"kms", func() error {
 			_, err := kmsFor(thr, acctA, "eu-west-1").DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/crr")})
 			return err

@@ -1,17 +1,11 @@
 package fakeaws
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -187,36 +181,6 @@ func must(t *testing.T, what string, err error) {
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-}
-
-// signedRequest sends body to the fake as account, signed with SigV4 for service
-// in region, for the protocols whose SDK clients this module does not depend on.
-func signedRequest(t *testing.T, s *Server, account, service, region, method, path string, header map[string]string, body string) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	sum := sha256Hex(body)
-	req.Header.Set("X-Amz-Content-Sha256", sum)
-	creds := aws.Credentials{AccessKeyID: AccessKey(account), SecretAccessKey: "secret"}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sum, service, region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { resp.Body.Close() })
-	return resp
-}
-
-func sha256Hex(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
 }
 
 func errorsAs[T error](err error, target *T) bool { return errors.As(err, target) }

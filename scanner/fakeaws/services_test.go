@@ -3,7 +3,6 @@ package fakeaws
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/url"
 	"reflect"
 	"strings"
@@ -13,10 +12,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -226,95 +230,88 @@ func TestKMS(t *testing.T) {
 	wantCode(t, "DescribeKey of an unshared key", err, "AccessDeniedException")
 }
 
-// jsonCall sends an awsJson1_1 request; this module does not depend on the
-// Organizations SDK client, so the request is the one that client sends.
-func jsonCall(t *testing.T, s *Server, account, service, target, body string) (int, map[string]any) {
-	t.Helper()
-	resp := signedRequest(t, s, account, service, "us-east-1", "POST", "/", map[string]string{
-		"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1",
-	}, body)
-	data, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(data, &out); err != nil {
-		t.Fatalf("%s: %v: %s", target, err, data)
-	}
-	return resp.StatusCode, out
-}
-
 func TestOrganizations(t *testing.T) {
 	s := start(t, testEstate(), Options{})
-	var ids, states []string
-	token := ""
-	for pages := 0; ; pages++ {
-		body := `{"MaxResults":2}`
-		if token != "" {
-			body = `{"MaxResults":2,"NextToken":"` + token + `"}`
-		}
-		st, out := jsonCall(t, s, acctA, "organizations", "AWSOrganizationsV20161128.ListAccounts", body)
-		if st != 200 {
-			t.Fatalf("ListAccounts: %d %v", st, out)
-		}
-		for _, a := range out["Accounts"].([]any) {
-			m := a.(map[string]any)
-			ids = append(ids, m["Id"].(string))
-			states = append(states, m["State"].(string))
-			if _, ok := m["JoinedTimestamp"].(float64); !ok {
-				t.Errorf("JoinedTimestamp is not an epoch number: %v", m["JoinedTimestamp"])
+	ctx := context.Background()
+	c := organizations.NewFromConfig(cfgFor(s, acctA, "us-east-1"))
+	var ids []string
+	var states []orgtypes.AccountState
+	pages := 0
+	p := organizations.NewListAccountsPaginator(c, &organizations.ListAccountsInput{MaxResults: aws.Int32(2)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		must(t, "ListAccounts", err)
+		pages++
+		for _, a := range page.Accounts {
+			ids = append(ids, aws.ToString(a.Id))
+			states = append(states, a.State)
+			if a.JoinedTimestamp == nil || a.JoinedTimestamp.Year() != 2024 {
+				t.Errorf("%s joined %v", aws.ToString(a.Id), a.JoinedTimestamp)
 			}
 		}
-		next, _ := out["NextToken"].(string)
-		if next == "" {
-			if pages != 1 {
-				t.Errorf("%d pages, want 2", pages+1)
-			}
-			break
-		}
-		token = next
 	}
-	if !reflect.DeepEqual(ids, []string{acctA, acctB, acctC}) || !reflect.DeepEqual(states, []string{"ACTIVE", "ACTIVE", "SUSPENDED"}) {
-		t.Errorf("accounts %v states %v", ids, states)
+	if !reflect.DeepEqual(ids, []string{acctA, acctB, acctC}) || pages != 2 ||
+		!reflect.DeepEqual(states, []orgtypes.AccountState{"ACTIVE", "ACTIVE", "SUSPENDED"}) {
+		t.Errorf("accounts %v states %v in %d pages", ids, states, pages)
 	}
-	st, out := jsonCall(t, s, acctB, "organizations", "AWSOrganizationsV20161128.ListAccounts", `{}`)
-	if st != 400 || out["__type"] != "AccessDeniedException" {
-		t.Errorf("ListAccounts from a member account: %d %v", st, out)
+
+	_, err := organizations.NewFromConfig(cfgFor(s, acctB, "us-east-1")).ListAccounts(ctx, &organizations.ListAccountsInput{})
+	var denied *orgtypes.AccessDeniedException
+	if !errorsAs(err, &denied) {
+		t.Errorf("ListAccounts from a member account: %v, want typed AccessDeniedException", err)
 	}
-	st, out = jsonCall(t, s, acctB, "organizations", "AWSOrganizationsV20161128.DescribeOrganization", ``)
-	if st != 200 || out["Organization"].(map[string]any)["MasterAccountId"] != acctA {
-		t.Errorf("DescribeOrganization: %d %v", st, out)
+	org, err := organizations.NewFromConfig(cfgFor(s, acctB, "us-east-1")).DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	must(t, "DescribeOrganization", err)
+	if aws.ToString(org.Organization.MasterAccountId) != acctA {
+		t.Errorf("management account = %s", aws.ToString(org.Organization.MasterAccountId))
 	}
 
 	e := testEstate()
 	e.ManagementAccount = ""
-	st, out = jsonCall(t, start(t, e, Options{}), acctA, "organizations", "AWSOrganizationsV20161128.ListAccounts", `{}`)
-	if st != 400 || out["__type"] != "AWSOrganizationsNotInUseException" {
-		t.Errorf("ListAccounts outside an organisation: %d %v", st, out)
+	_, err = organizations.NewFromConfig(cfgFor(start(t, e, Options{}), acctA, "us-east-1")).ListAccounts(ctx, &organizations.ListAccountsInput{})
+	var notInUse *orgtypes.AWSOrganizationsNotInUseException
+	if !errorsAs(err, &notInUse) {
+		t.Errorf("ListAccounts outside an organisation: %v, want typed AWSOrganizationsNotInUseException", err)
 	}
 }
 
 func TestRegionDiscovery(t *testing.T) {
 	s := start(t, testEstate(), Options{})
-	resp := signedRequest(t, s, acctA, "account", "us-east-1", "POST", "/listRegions", map[string]string{"Content-Type": "application/json"},
-		`{"AccountId":"222222222222","MaxResults":50,"RegionOptStatusContains":["ENABLED","ENABLED_BY_DEFAULT"]}`)
-	var out struct {
-		Regions []struct{ RegionName, RegionOptStatus string }
+	ctx := context.Background()
+	out, err := account.NewFromConfig(cfgFor(s, acctA, "us-east-1")).ListRegions(ctx, &account.ListRegionsInput{
+		AccountId: aws.String(acctB), MaxResults: aws.Int32(1),
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{"ENABLED", "ENABLED_BY_DEFAULT"},
+	})
+	must(t, "ListRegions", err)
+	if len(out.Regions) != 1 || aws.ToString(out.Regions[0].RegionName) != "us-east-1" || out.Regions[0].RegionOptStatus != "ENABLED_BY_DEFAULT" || aws.ToString(out.NextToken) == "" {
+		t.Errorf("first page = %+v, next %q", out.Regions, aws.ToString(out.NextToken))
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("ListRegions: %d %v", resp.StatusCode, err)
+	var names []string
+	p := account.NewListRegionsPaginator(account.NewFromConfig(cfgFor(s, acctB, "eu-west-1")), &account.ListRegionsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		must(t, "ListRegions page", err)
+		for _, r := range page.Regions {
+			names = append(names, aws.ToString(r.RegionName))
+		}
 	}
-	if len(out.Regions) != 2 || out.Regions[1].RegionName != "eu-west-1" || out.Regions[1].RegionOptStatus != "ENABLED_BY_DEFAULT" {
-		t.Errorf("regions = %+v", out.Regions)
+	if !reflect.DeepEqual(names, []string{"us-east-1", "eu-west-1"}) {
+		t.Errorf("own regions = %v", names)
 	}
-	resp = signedRequest(t, s, acctB, "account", "us-east-1", "POST", "/listRegions", map[string]string{"Content-Type": "application/json"}, `{"AccountId":"111111111111"}`)
-	if resp.StatusCode != 403 || resp.Header.Get("X-Amzn-ErrorType") != "AccessDeniedException" {
-		t.Errorf("ListRegions of another account from a member: %d %q", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+	_, err = account.NewFromConfig(cfgFor(s, acctB, "us-east-1")).ListRegions(ctx, &account.ListRegionsInput{AccountId: aws.String(acctA)})
+	var denied *accounttypes.AccessDeniedException
+	if !errorsAs(err, &denied) {
+		t.Errorf("ListRegions of another account from a member: %v, want typed AccessDeniedException", err)
 	}
 
-	resp = signedRequest(t, s, acctA, "ec2", "us-east-1", "POST", "/", map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-		"Action=DescribeRegions&AllRegions=true&Version=2016-11-15")
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(data), "<item><regionName>eu-west-1</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>") {
-		t.Errorf("DescribeRegions: %d %s", resp.StatusCode, data)
+	dr, err := ec2.NewFromConfig(cfgFor(s, acctA, "us-east-1")).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+	must(t, "DescribeRegions", err)
+	if len(dr.Regions) != 2 || aws.ToString(dr.Regions[1].RegionName) != "eu-west-1" || aws.ToString(dr.Regions[1].OptInStatus) != "opt-in-not-required" ||
+		aws.ToString(dr.Regions[1].Endpoint) != "ec2.eu-west-1.amazonaws.com" {
+		t.Errorf("DescribeRegions = %+v", dr.Regions)
 	}
+	_, err = ec2.NewFromConfig(cfgWithKey(s, "AKIANOBODY", "us-east-1")).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	wantCode(t, "DescribeRegions with an unknown key", err, "InvalidClientTokenId")
 }
 
 func TestLatencyThrottlingFaultsAndStats(t *testing.T) {

@@ -1,0 +1,543 @@
+//go:build unix
+
+package fakeaws_test
+
+// The `make bench` harness. Each estate size runs in its own process so that peak
+// RSS (VmHWM) figures do not mix; within it the fake AWS runs in a child process
+// of its own, so that the estate the fake holds is not counted against the
+// scanner either. The tests skip unless their environment variable is set:
+//
+//	CRRSCAN_BENCH_BUCKETS=10000 ./fakeaws.test -test.run '^TestBenchEstate$'   one estate → one JSON result
+//	CRRSCAN_BENCH_TABLE=out/bench ./fakeaws.test -test.run '^TestBenchTable$'  the results as a table
+//
+// TestBenchEstate reads CRRSCAN_BENCH_ACCOUNTS (default 20), _LATENCY (40ms),
+// _CONCURRENCY (64), _THROTTLE (0), _EVAL (1; 0 skips evaluation) and _OUT (a
+// file for the JSON result).
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/crrscan/crrscan/policies"
+	"github.com/crrscan/crrscan/scanner"
+	"github.com/crrscan/crrscan/scanner/fakeaws"
+)
+
+// scannerAccounts is how many accounts scanner.Scan reads in one run: the
+// credentials' own account only, until the multi-account sources of issue 3
+// land. The benchmark estate is generated with that many accounts.
+const scannerAccounts = 1
+
+// serveConfig is what TestFakeServe serves.
+type serveConfig struct {
+	Buckets  int           `json:"buckets"`
+	Accounts int           `json:"accounts"`
+	Latency  time.Duration `json:"latency"`
+	Throttle float64       `json:"throttle"`
+}
+
+// serveInfo is the line TestFakeServe prints once it listens.
+type serveInfo struct {
+	URL               string         `json:"url"`
+	ManagementAccount string         `json:"management_account"`
+	Buckets           int            `json:"buckets"`
+	Accounts          int            `json:"accounts"`
+	Regions           int            `json:"regions"`
+	Roles             int            `json:"roles"`
+	Replicating       int            `json:"replicating"`
+	Kinds             map[string]int `json:"kinds"`
+}
+
+const serveMarker = "FAKEAWS "
+
+// TestFakeServe is the fake AWS of a benchmark, run as a child process: it
+// generates the estate, serves it, prints a serveInfo line, and exits when its
+// standard input closes.
+func TestFakeServe(t *testing.T) {
+	raw := os.Getenv("CRRSCAN_FAKEAWS_SERVE")
+	if raw == "" {
+		t.Skip("set CRRSCAN_FAKEAWS_SERVE (the benchmark harness does)")
+	}
+	var cfg serveConfig
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	e := fakeaws.Generate(fakeaws.DefaultSpec(cfg.Buckets, cfg.Accounts))
+	srv := fakeaws.NewServer(e, fakeaws.Options{Latency: cfg.Latency, Throttle: cfg.Throttle})
+	defer srv.Close()
+	info := serveInfo{
+		URL: srv.URL, ManagementAccount: e.ManagementAccount, Buckets: len(e.Buckets), Accounts: len(e.Accounts),
+		Regions: len(e.Regions), Roles: len(e.Roles), Kinds: map[string]int{},
+	}
+	for _, b := range e.Buckets {
+		info.Kinds[b.Kind]++
+		if b.Replication != nil {
+			info.Replicating++
+		}
+	}
+	line, _ := json.Marshal(info)
+	fmt.Printf("%s%s\n", serveMarker, line)
+	e = nil
+	runtime.GC()
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// fakeProcess is a TestFakeServe child.
+type fakeProcess struct {
+	serveInfo
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+func startFake(t *testing.T, cfg serveConfig) *fakeProcess {
+	t.Helper()
+	raw, _ := json.Marshal(cfg)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFakeServe$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "CRRSCAN_FAKEAWS_SERVE="+string(raw), "CRRSCAN_BENCH_BUCKETS=")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &fakeProcess{cmd: cmd, stdin: stdin}
+	t.Cleanup(func() {
+		p.stdin.Close()
+		_ = p.cmd.Wait()
+	})
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), serveMarker); ok {
+			if err := json.Unmarshal([]byte(line), &p.serveInfo); err != nil {
+				t.Fatal(err)
+			}
+			go func() { _, _ = io.Copy(io.Discard, stdout) }()
+			return p
+		}
+	}
+	t.Fatalf("the fake AWS process exited without serving: %v", sc.Err())
+	return nil
+}
+
+func (p *fakeProcess) stats(t *testing.T) fakeaws.Stats {
+	t.Helper()
+	resp, err := http.Get(p.URL + "/__fakeaws/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st fakeaws.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// benchResult is one estate's figures.
+type benchResult struct {
+	Buckets         int     `json:"buckets"`
+	Accounts        int     `json:"accounts"`
+	Regions         int     `json:"regions"`
+	Roles           int     `json:"roles"`
+	Replicating     int     `json:"replicating"`
+	LatencyMS       float64 `json:"latency_ms"`
+	Concurrency     int     `json:"concurrency"`
+	Throttle        float64 `json:"throttle"`
+	EngineSeconds   float64 `json:"engine_seconds"`
+	ScanSeconds     float64 `json:"scan_seconds"`
+	ScanCPUSeconds  float64 `json:"scan_cpu_seconds"`
+	EvalSeconds     float64 `json:"eval_seconds"`
+	EvalCPUSeconds  float64 `json:"eval_cpu_seconds"`
+	Evaluated       bool    `json:"evaluated"`
+	Findings        int     `json:"findings"`
+	ReadErrors      int     `json:"read_errors"`
+	ScannedBuckets  int     `json:"scanned_buckets"`
+	Requests        int64   `json:"requests"`
+	LowerBoundSecs  float64 `json:"lower_bound_seconds"`
+	PeakInFlight    int64   `json:"peak_in_flight"`
+	RSSStartKB      int64   `json:"rss_start_kb"`
+	RSSEngineKB     int64   `json:"rss_engine_kb"`
+	PeakRSSScanKB   int64   `json:"peak_rss_scan_kb"`
+	PeakRSSEvalKB   int64   `json:"peak_rss_eval_kb"`
+	LiveHeapScanKB  int64   `json:"live_heap_after_scan_kb"`
+	SnapshotJSONKB  int64   `json:"snapshot_json_kb"`
+	FakeRSSKB       int64   `json:"fake_rss_kb"`
+	fakeaws.Stats   `json:"stats"`
+	KindBucketCount map[string]int `json:"kind_buckets"`
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		t.Fatalf("%s=%q: %v", name, v, err)
+	}
+	return n
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+func liveHeapKB() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc / 1024)
+}
+
+// TestBenchEstate scans one synthetic estate served by a fake AWS with a fixed
+// latency per call, through NewAWSClients and scanner.Scan, evaluates it with the
+// built-in checks as `crrscan scan` does, and prints the figures.
+func TestBenchEstate(t *testing.T) {
+	buckets := envInt(t, "CRRSCAN_BENCH_BUCKETS", 0)
+	if buckets == 0 {
+		t.Skip("set CRRSCAN_BENCH_BUCKETS (make bench does)")
+	}
+	wantAccounts := envInt(t, "CRRSCAN_BENCH_ACCOUNTS", 20)
+	latency := 40 * time.Millisecond
+	if v := os.Getenv("CRRSCAN_BENCH_LATENCY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("CRRSCAN_BENCH_LATENCY=%q: %v", v, err)
+		}
+		latency = d
+	}
+	concurrency := envInt(t, "CRRSCAN_BENCH_CONCURRENCY", 64)
+	throttle := 0.0
+	if v := os.Getenv("CRRSCAN_BENCH_THROTTLE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("CRRSCAN_BENCH_THROTTLE=%q: %v", v, err)
+		}
+		throttle = f
+	}
+	evaluate := envInt(t, "CRRSCAN_BENCH_EVAL", 1) != 0
+	accounts := min(wantAccounts, scannerAccounts)
+
+	res := benchResult{RSSStartKB: fakeaws.PeakRSSKB(), LatencyMS: float64(latency) / float64(time.Millisecond), Concurrency: concurrency, Throttle: throttle}
+	fake := startFake(t, serveConfig{Buckets: buckets, Accounts: accounts, Latency: latency, Throttle: throttle})
+	res.Buckets, res.Accounts, res.Regions, res.Roles, res.Replicating = fake.Buckets, fake.Accounts, fake.Regions, fake.Roles, fake.Replicating
+	res.KindBucketCount = fake.Kinds
+	awsEnv(t, fake.ManagementAccount)
+	ctx := context.Background()
+
+	// As in `crrscan scan`: the engine is loaded before collection starts.
+	t0 := time.Now()
+	eng, err := policies.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.EngineSeconds = time.Since(t0).Seconds()
+	res.RSSEngineKB = fakeaws.RSSKB()
+
+	o := scanner.Options{Region: "us-east-1", EndpointURL: fake.URL, Concurrency: concurrency}
+	clients, err := scanner.NewAWSClients(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu0, t1 := cpuSeconds(), time.Now()
+	snap, err := scanner.Scan(ctx, clients, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.ScanSeconds, res.ScanCPUSeconds = time.Since(t1).Seconds(), cpuSeconds()-cpu0
+	res.PeakRSSScanKB = fakeaws.PeakRSSKB()
+	res.Stats = fake.stats(t)
+	res.LiveHeapScanKB = liveHeapKB()
+	res.ScannedBuckets = len(snap.Buckets)
+	res.ReadErrors = len(collectionErrors(snap))
+
+	if evaluate {
+		cpu1, t2 := cpuSeconds(), time.Now()
+		findings, _, err := eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), concurrency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.EvalSeconds, res.EvalCPUSeconds = time.Since(t2).Seconds(), cpuSeconds()-cpu1
+		res.Evaluated, res.Findings = true, len(findings)
+		res.PeakRSSEvalKB = fakeaws.PeakRSSKB()
+		runtime.KeepAlive(findings)
+	}
+	var js countingWriter
+	if err := scanner.WriteSnapshot(&js, snap); err == nil {
+		res.SnapshotJSONKB = js.n / 1024
+	}
+	runtime.KeepAlive(snap)
+
+	res.Requests = res.Stats.Requests
+	res.LowerBoundSecs = float64(res.Requests) * latency.Seconds() / float64(concurrency)
+	res.PeakInFlight = res.Stats.PeakInFlight
+	res.FakeRSSKB = res.Stats.PeakRSSKB
+
+	if len(snap.Buckets) != fake.Buckets {
+		t.Errorf("scanned %d buckets of %d", len(snap.Buckets), fake.Buckets)
+	}
+	if res.ReadErrors > 0 {
+		t.Errorf("%d read errors", res.ReadErrors)
+	}
+	printResult(os.Stdout, res, wantAccounts)
+	if out := os.Getenv("CRRSCAN_BENCH_OUT"); out != "" {
+		data, _ := json.MarshalIndent(res, "", "  ")
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// kindOrder is the order kinds are printed in.
+var kindOrder = []string{fakeaws.KindPlain, fakeaws.KindDestination, fakeaws.KindSource, fakeaws.KindTwoWay}
+
+func mb(kb int64) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
+
+func kindS3Calls(r benchResult, kind string) float64 {
+	k := r.Kinds[kind]
+	if k.Buckets == 0 {
+		return 0
+	}
+	n := int64(0)
+	for _, c := range k.Calls {
+		n += c
+	}
+	return float64(n) / float64(k.Buckets)
+}
+
+// opsOf lists the operations of service in calls, most called first.
+func opsOf(calls map[string]int64, service string) []string {
+	var ops []string
+	for k := range calls {
+		if strings.HasPrefix(k, service+":") {
+			ops = append(ops, k)
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if calls[ops[i]] != calls[ops[j]] {
+			return calls[ops[i]] > calls[ops[j]]
+		}
+		return ops[i] < ops[j]
+	})
+	return ops
+}
+
+func sum(m map[string]int64) int64 {
+	n := int64(0)
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func maxOf(m map[string]int64) int64 {
+	n := int64(0)
+	for _, v := range m {
+		n = max(n, v)
+	}
+	return n
+}
+
+// printResult prints one estate's figures.
+func printResult(w io.Writer, r benchResult, wantAccounts int) {
+	n := float64(r.Buckets)
+	fmt.Fprintf(w, "\n== %d buckets · %d account(s) · %d regions · %d replicating (%.0f %%) · %d roles · latency %gms · concurrency %d",
+		r.Buckets, r.Accounts, r.Regions, r.Replicating, 100*float64(r.Replicating)/n, r.Roles, r.LatencyMS, r.Concurrency)
+	if r.Throttle > 0 {
+		fmt.Fprintf(w, " · throttling %.0f %%", 100*r.Throttle)
+	}
+	fmt.Fprintln(w)
+	if r.Accounts < wantAccounts {
+		fmt.Fprintf(w, "   (asked for %d accounts: scanner.Scan reads only the credentials' own account, so the estate is one account)\n", wantAccounts)
+	}
+	ratio := 0.0
+	if r.LowerBoundSecs > 0 {
+		ratio = r.ScanSeconds / r.LowerBoundSecs
+	}
+	fmt.Fprintf(w, "collection  %.1f s wall, %.1f s CPU · %.0f buckets/s · %d calls (%.2f per bucket) · lower bound %.1f s · wall ÷ lower bound %.2f · peak in flight %d\n",
+		r.ScanSeconds, r.ScanCPUSeconds, n/r.ScanSeconds, r.Requests, float64(r.Requests)/n, r.LowerBoundSecs, ratio, r.PeakInFlight)
+	if r.Evaluated {
+		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %d findings · engine load %.1f s\n",
+			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.Findings, r.EngineSeconds)
+	}
+	fmt.Fprintf(w, "memory      peak RSS %s after collection", mb(r.PeakRSSScanKB))
+	if r.Evaluated {
+		fmt.Fprintf(w, ", %s after evaluation", mb(r.PeakRSSEvalKB))
+	}
+	fmt.Fprintf(w, " (start %s, engine loaded %s) · live heap after collection %s · snapshot JSON %s · fake's own RSS %s\n",
+		mb(r.RSSStartKB), mb(r.RSSEngineKB), mb(r.LiveHeapScanKB), mb(r.SnapshotJSONKB), mb(r.FakeRSSKB))
+	fmt.Fprintf(w, "S3 per bucket by kind:")
+	for _, k := range kindOrder {
+		if r.Kinds[k].Buckets > 0 {
+			fmt.Fprintf(w, "  %s %.2f (%d)", k, kindS3Calls(r, k), r.Kinds[k].Buckets)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, k := range kindOrder {
+		ks := r.Kinds[k]
+		if ks.Buckets == 0 {
+			continue
+		}
+		var parts []string
+		for _, op := range opsOf(prefixed(ks.Calls), "s3") {
+			parts = append(parts, fmt.Sprintf("%s %.2f", strings.TrimPrefix(op, "s3:"), float64(prefixed(ks.Calls)[op])/float64(ks.Buckets)))
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", k, strings.Join(parts, " · "))
+	}
+	fmt.Fprintf(w, "calls per bucket by operation (all buckets):\n")
+	for _, svc := range []string{"s3", "iam", "kms", "sts", "organizations", "account", "ec2"} {
+		ops := opsOf(r.Calls, svc)
+		if len(ops) == 0 {
+			continue
+		}
+		var parts []string
+		for _, op := range ops {
+			parts = append(parts, fmt.Sprintf("%s %.3g (%d)", strings.TrimPrefix(op, svc+":"), float64(r.Calls[op])/n, r.Calls[op]))
+		}
+		fmt.Fprintf(w, "  %-4s %s\n", svc, strings.Join(parts, " · "))
+	}
+	fmt.Fprintf(w, "per resource: GetRole ≤ %d per role (%d roles read) · GetPolicy ≤ %d per policy · DescribeKey ≤ %d per key · AssumeRole %d (≤ %d per role ARN) · S3 op on one bucket ≤ %d\n",
+		maxOf(r.Resources["iam:GetRole"]), len(r.Resources["iam:GetRole"]), maxOf(r.Resources["iam:GetPolicy"]),
+		maxOf(r.Resources["kms:DescribeKey"]), sum(r.Resources["sts:AssumeRole"]), maxOf(r.Resources["sts:AssumeRole"]), maxOf(r.MaxPerBucket))
+	if len(r.Throttled) > 0 {
+		fmt.Fprintf(w, "throttled: %d requests\n", sum(r.Throttled))
+	}
+	if r.ReadErrors > 0 || r.ScannedBuckets != r.Buckets {
+		fmt.Fprintf(w, "INCOMPLETE: %d of %d buckets scanned, %d read errors\n", r.ScannedBuckets, r.Buckets, r.ReadErrors)
+	}
+}
+
+func prefixed(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out["s3:"+k] = v
+	}
+	return out
+}
+
+// TestBenchTable prints the results in CRRSCAN_BENCH_TABLE as one table and
+// checks the largest latency-bound estate against issue 3's targets.
+func TestBenchTable(t *testing.T) {
+	dir := os.Getenv("CRRSCAN_BENCH_TABLE")
+	if dir == "" {
+		t.Skip("set CRRSCAN_BENCH_TABLE (make bench does)")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no results in %s (%v)", dir, err)
+	}
+	var rs []benchResult
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r benchResult
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].LatencyMS != rs[j].LatencyMS {
+			return rs[i].LatencyMS > rs[j].LatencyMS
+		}
+		return rs[i].Buckets < rs[j].Buckets
+	})
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "\n%8s %5s %7s %4s │ %7s %6s %6s %6s %7s │ %6s │ %11s %11s │ %6s %6s %6s %6s\n",
+		"buckets", "accts", "latency", "conc", "collect", "bkt/s", "calls", "/bkt", "wall/LB", "eval", "RSS collect", "RSS eval",
+		"plain", "dest", "source", "2-way")
+	for _, r := range rs {
+		ratio, eval, rssEval := "-", "-", "-"
+		if r.LatencyMS > 0 {
+			ratio = fmt.Sprintf("%.2f", r.ScanSeconds/r.LowerBoundSecs)
+		}
+		if r.Evaluated {
+			eval, rssEval = fmt.Sprintf("%.1fs", r.EvalSeconds), mb(r.PeakRSSEvalKB)
+		}
+		fmt.Fprintf(&buf, "%8d %5d %7s %4d │ %6.1fs %6.0f %6d %6.2f %7s │ %6s │ %11s %11s │ %6.2f %6.2f %6.2f %6.2f\n",
+			r.Buckets, r.Accounts, fmt.Sprintf("%gms", r.LatencyMS), r.Concurrency,
+			r.ScanSeconds, float64(r.Buckets)/r.ScanSeconds, r.Requests, float64(r.Requests)/float64(r.Buckets), ratio,
+			eval, mb(r.PeakRSSScanKB), rssEval,
+			kindS3Calls(r, fakeaws.KindPlain), kindS3Calls(r, fakeaws.KindDestination), kindS3Calls(r, fakeaws.KindSource), kindS3Calls(r, fakeaws.KindTwoWay))
+	}
+	fmt.Fprintln(&buf, "(plain/dest/source/2-way: S3 calls on each bucket of that kind, its reads as a destination included)")
+
+	// Targets (issue 3), judged on the largest estate with latency.
+	var ref *benchResult
+	for i := range rs {
+		if rs[i].LatencyMS > 0 && (ref == nil || rs[i].Buckets > ref.Buckets) {
+			ref = &rs[i]
+		}
+	}
+	if ref != nil {
+		nonRepl := (kindS3Calls(*ref, fakeaws.KindPlain)*float64(ref.Kinds[fakeaws.KindPlain].Buckets) +
+			kindS3Calls(*ref, fakeaws.KindDestination)*float64(ref.Kinds[fakeaws.KindDestination].Buckets)) /
+			float64(ref.Kinds[fakeaws.KindPlain].Buckets+ref.Kinds[fakeaws.KindDestination].Buckets)
+		repl := (kindS3Calls(*ref, fakeaws.KindSource)*float64(ref.Kinds[fakeaws.KindSource].Buckets) +
+			kindS3Calls(*ref, fakeaws.KindTwoWay)*float64(ref.Kinds[fakeaws.KindTwoWay].Buckets)) /
+			float64(ref.Kinds[fakeaws.KindSource].Buckets+ref.Kinds[fakeaws.KindTwoWay].Buckets)
+		// A one-way source's own reads plus its destination's reads beyond the
+		// destination's own three.
+		pair := kindS3Calls(*ref, fakeaws.KindSource) + kindS3Calls(*ref, fakeaws.KindDestination) - kindS3Calls(*ref, fakeaws.KindPlain)
+		assume := maxOf(ref.Resources["sts:AssumeRole"])
+		fmt.Fprintf(&buf, "\ntargets (issue 3) at %d buckets, latency %gms:\n", ref.Buckets, ref.LatencyMS)
+		check := func(ok bool, format string, args ...any) {
+			mark := "MISS"
+			if ok {
+				mark = " ok "
+			}
+			fmt.Fprintf(&buf, "  [%s] %s\n", mark, fmt.Sprintf(format, args...))
+		}
+		check(nonRepl <= 3, "≤ 3 S3 calls per non-replicating bucket: %.2f (plain %.2f, destination-only %.2f)",
+			nonRepl, kindS3Calls(*ref, fakeaws.KindPlain), kindS3Calls(*ref, fakeaws.KindDestination))
+		check(repl <= 7, "≤ 7 S3 calls per replicating bucket: %.2f on the bucket; %.2f with its destination's extra reads", repl, pair)
+		check(maxOf(ref.Resources["iam:GetRole"]) <= 1 && maxOf(ref.Resources["iam:ListRolePolicies"]) <= 1,
+			"IAM reads once per role: GetRole ≤ %d, ListRolePolicies ≤ %d per role", maxOf(ref.Resources["iam:GetRole"]), maxOf(ref.Resources["iam:ListRolePolicies"]))
+		check(ref.Accounts > 1 && assume <= 1, "one AssumeRole per account per run: %d AssumeRole over %d accounts (≤ %d per role)",
+			sum(ref.Resources["sts:AssumeRole"]), ref.Accounts, assume)
+		check(ref.ScanSeconds <= 1.25*ref.LowerBoundSecs, "wall ≤ 1.25 × lower bound: %.1f s ÷ %.1f s = %.2f",
+			ref.ScanSeconds, ref.LowerBoundSecs, ref.ScanSeconds/ref.LowerBoundSecs)
+		peak := max(ref.PeakRSSScanKB, ref.PeakRSSEvalKB)
+		check(peak <= 300*1024, "peak RSS ≤ 300 MB: %s", mb(peak))
+	}
+	for _, r := range rs {
+		if r.LatencyMS == 0 {
+			fmt.Fprintf(&buf, "  memory at %d buckets (latency 0): peak RSS %s after collection, %s after evaluation\n",
+				r.Buckets, mb(r.PeakRSSScanKB), mb(r.PeakRSSEvalKB))
+		}
+	}
+	os.Stdout.Write(buf.Bytes())
+}

@@ -161,16 +161,18 @@ func breaksReplication(checkID string) bool {
 
 // Map geometry, in SVG user units (CSS pixels at scale 1).
 const (
-	mapPadX       = 24
-	mapHeaderH    = 44
-	mapColW       = 290
-	mapBoxW       = 226
-	mapBoxH       = 40
-	mapBoxGap     = 12
-	mapBandLabelH = 34
-	mapBandPadB   = 18
-	mapLabelRunes = 28
-	mapWideAbove  = 1400
+	mapPadX        = 24
+	mapHeaderH     = 44
+	mapColW        = 290
+	mapBoxW        = 226
+	mapBoxH        = 40
+	mapBoxGap      = 12
+	mapBandLabelH  = 34
+	mapBandPadB    = 18
+	mapLabelRunes  = 28 // bucket names in a box
+	mapColumnRunes = 32 // region names above a column
+	mapBandRunes   = 90 // account labels of a band
+	mapWideAbove   = 1400
 )
 
 // mapView is the laid-out map the template draws.
@@ -189,13 +191,15 @@ type mapView struct {
 
 type mapText struct {
 	X, Y int
-	Text string
+	Text string // shortened to fit
+	Full string // the tooltip
 }
 
 type mapBand struct {
 	Y, Height, Width int
 	LabelX, LabelY   int
-	Label            string
+	Label            string // shortened to fit
+	Full             string // the tooltip
 	Odd              bool
 }
 
@@ -267,7 +271,7 @@ func layoutMap(buckets []MapBucket, edges []MapEdge, fs []Finding) *mapView {
 		if r == "" {
 			label = "unknown region"
 		}
-		m.Columns = append(m.Columns, mapText{X: mapPadX + i*mapColW + mapColW/2, Y: 26, Text: label})
+		m.Columns = append(m.Columns, mapText{X: mapPadX + i*mapColW + mapColW/2, Y: 26, Text: shorten(label, mapColumnRunes), Full: label})
 	}
 	type pos struct{ x, y, idx int }
 	at := map[string]pos{}
@@ -293,7 +297,8 @@ func layoutMap(buckets []MapBucket, edges []MapEdge, fs []Finding) *mapView {
 		if acct == "" {
 			label = "Unknown account"
 		}
-		m.Bands = append(m.Bands, mapBand{Y: y, Height: h, Width: m.Width - 2*mapPadX + 16, LabelX: mapPadX + 4, LabelY: y + 22, Label: label, Odd: ai%2 == 1})
+		m.Bands = append(m.Bands, mapBand{Y: y, Height: h, Width: m.Width - 2*mapPadX + 16, LabelX: mapPadX + 4, LabelY: y + 22,
+			Label: shorten(label, mapBandRunes), Full: label, Odd: ai%2 == 1})
 		y += h + 8
 	}
 	m.Height = y + 8
@@ -432,10 +437,7 @@ func bucketView(b MapBucket, x, y int, isReplica bool, out int, fs []Finding) ma
 		Name: readableLine(b.Name), Replica: isReplica, External: !b.Listed, Clickable: b.Listed,
 		BadgeX: x + mapBoxW - 10, BadgeY: y + 10,
 	}
-	v.Label = v.Name
-	if utf8.RuneCountInString(v.Label) > mapLabelRunes {
-		v.Label = string([]rune(v.Label)[:mapLabelRunes-1]) + "…"
-	}
+	v.Label = shorten(v.Name, mapLabelRunes)
 	var bad, open, errs bool
 	var ids []string
 	if b.Listed {
@@ -568,4 +570,12 @@ func orderForFewerCrossings(buckets []MapBucket, edges []MapEdge, accounts []str
 		}
 	}
 	return out
+}
+
+// shorten cuts s to at most n runes, the last one an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

@@ -4,7 +4,8 @@ import "sort"
 
 // operationActions maps every SDK operation the scanner calls to the IAM action
 // that authorises it. A test keeps it equal to the methods of S3API, KMSAPI,
-// IAMAPI and STSAPI, and the README's read-only policy equal to ReadActions.
+// IAMAPI, STSAPI, OrganizationsAPI, AccountAPI and EC2API, and the README's
+// read-only policy equal to ReadActions.
 func operationActions() map[string]string {
 	return map[string]string{
 		// S3
@@ -35,6 +36,13 @@ func operationActions() map[string]string {
 		"GetPolicyVersion":         "iam:GetPolicyVersion",
 		// STS
 		"GetCallerIdentity": "sts:GetCallerIdentity",
+		// Scanning other accounts (--org, --accounts): the role to assume in them.
+		"AssumeRole": "sts:AssumeRole",
+		// Organizations (--org, from the management or delegated administrator account)
+		"ListAccounts": "organizations:ListAccounts",
+		// Enabled regions: Account Management, else EC2.
+		"ListRegions":     "account:ListRegions",
+		"DescribeRegions": "ec2:DescribeRegions",
 	}
 }
 

@@ -17,6 +17,9 @@ func TestOperationActionsCoverTheClientInterfaces(t *testing.T) {
 		reflect.TypeFor[KMSAPI](),
 		reflect.TypeFor[IAMAPI](),
 		reflect.TypeFor[STSAPI](),
+		reflect.TypeFor[OrganizationsAPI](),
+		reflect.TypeFor[AccountAPI](),
+		reflect.TypeFor[EC2API](),
 	} {
 		for i := range iface.NumMethod() {
 			name := iface.Method(i).Name
@@ -42,14 +45,15 @@ func TestOperationActionsCoverTheClientInterfaces(t *testing.T) {
 func TestReadActions(t *testing.T) {
 	got := ReadActions()
 	want := []string{
+		"account:ListRegions", "ec2:DescribeRegions",
 		"iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy",
 		"iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
-		"kms:DescribeKey", "kms:GetKeyPolicy",
+		"kms:DescribeKey", "kms:GetKeyPolicy", "organizations:ListAccounts",
 		"s3:GetBucketLocation", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls",
 		"s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
 		"s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration",
 		"s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAllMyBuckets", "s3:ListBucket",
-		"sts:GetCallerIdentity",
+		"sts:AssumeRole", "sts:GetCallerIdentity",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ReadActions() =\n %q\nwant\n %q", got, want)

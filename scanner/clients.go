@@ -6,16 +6,22 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // S3API is the part of the S3 client the scanner calls. Every method maps to one
@@ -46,9 +52,11 @@ type IAMAPI interface {
 	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, optFns ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 }
 
-// STSAPI is the part of the STS client the scanner calls.
+// STSAPI is the part of the STS client the scanner calls: the caller's identity,
+// and AssumeRole into the accounts it scans through a role.
 type STSAPI interface {
 	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
 // KMSAPI is the part of the KMS client the scanner calls to read the keys that
@@ -58,16 +66,44 @@ type KMSAPI interface {
 	GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, optFns ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
-// Clients hands out the AWS clients of one account. S3 clients are per region
-// because S3 answers a request sent to another region's endpoint with a redirect
-// that the SDK does not follow; KMS clients are per region because a key lives in
-// one region. S3("") and KMS("") are the clients of the default region.
-// Implementations must be safe for concurrent use.
+// OrganizationsAPI is the part of the Organizations client the scanner calls to
+// list the accounts of an organisation (management or delegated administrator
+// account only).
+type OrganizationsAPI interface {
+	ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+}
+
+// AccountAPI is the part of the Account Management client the scanner calls to
+// learn the regions enabled in an account.
+type AccountAPI interface {
+	ListRegions(ctx context.Context, in *account.ListRegionsInput, optFns ...func(*account.Options)) (*account.ListRegionsOutput, error)
+}
+
+// EC2API is the part of the EC2 client the scanner calls: DescribeRegions, the
+// fallback when Account Management's ListRegions cannot be called.
+type EC2API interface {
+	DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+}
+
+// Clients hands out the AWS clients of one account (one set of credentials). S3
+// clients are per region because S3 answers a request sent to another region's
+// endpoint with a redirect that the SDK does not follow; KMS clients are per
+// region because a key lives in one region. S3("") and KMS("") are the clients of
+// the default region. Implementations must be safe for concurrent use.
 type Clients interface {
 	S3(region string) S3API
 	KMS(region string) KMSAPI
 	IAM() IAMAPI
 	STS() STSAPI
+	Organizations() OrganizationsAPI
+	Account() AccountAPI
+	EC2() EC2API
+	// Assume returns the clients of the account that roleArn belongs to, with
+	// credentials from AssumeRole (with externalID when it is not "") made with
+	// these clients' credentials. It calls AssumeRole once, so that a role that
+	// cannot be assumed fails here with STS's error; the credentials are cached
+	// and refreshed before they expire.
+	Assume(ctx context.Context, roleArn, externalID string) (Clients, error)
 }
 
 // Options configures the AWS clients and the scan.
@@ -81,8 +117,30 @@ type Options struct {
 	EndpointURL string
 	// Concurrency bounds the reads in flight; 0 means DefaultConcurrency.
 	Concurrency int
-	// Logger receives progress at debug level; nil discards it.
+	// Logger receives the scan's logs; nil discards them.
 	Logger *slog.Logger
+
+	// Org scans every ACTIVE account of the organisation the credentials manage
+	// (Organizations ListAccounts): their own account with them, every other
+	// through RoleName. Accounts in another state are skipped and listed in
+	// Snapshot.SkippedAccounts.
+	Org bool
+	// Accounts are the ids of the accounts to scan through RoleName; the
+	// credentials' own account, when listed, is scanned with them.
+	Accounts []string
+	// RoleName is the role assumed in each account of Org or Accounts
+	// (arn:PARTITION:iam::ID:role/RoleName).
+	RoleName string
+	// ExternalID is passed to AssumeRole when it is not "".
+	ExternalID string
+	// Regions, when set, limits the scan to the buckets located in these regions.
+	// Destinations in other regions are still read.
+	Regions []string
+	// RateLimits caps the requests per second to each service per account; its
+	// zero fields take DefaultRateLimits' values.
+	RateLimits RateLimits
+	// Progress, when set, is kept up to date as the scan goes.
+	Progress *Progress
 }
 
 // DefaultConcurrency is the number of concurrent reads when Options.Concurrency is 0.
@@ -95,6 +153,18 @@ const DefaultRegion = "us-east-1"
 // maxAttempts is how often a throttled or transiently failing request is tried.
 // With the retry quota disabled, throttling slows the scan instead of failing reads.
 const maxAttempts = 10
+
+// sessionName is the RoleSessionName of every AssumeRole: CloudTrail shows it.
+const sessionName = "crrscan"
+
+// sessionDuration is how long assumed credentials last. One hour is what every
+// role allows (also when the base credentials are themselves an assumed role);
+// longer scans refresh them before they expire.
+const sessionDuration = time.Hour
+
+// credentialsExpiryWindow is how long before expiry cached credentials are renewed,
+// so that no request is signed with credentials about to lapse.
+const credentialsExpiryWindow = 5 * time.Minute
 
 func (o Options) concurrency() int {
 	if o.Concurrency <= 0 {
@@ -112,7 +182,7 @@ func (o Options) logger() *slog.Logger {
 
 // NewAWSClients loads the standard AWS configuration (environment, shared config
 // and credentials files, profile, SSO, instance roles) and returns clients built
-// from it. It makes no request.
+// from it, rate-limited per service with o.RateLimits. It makes no request.
 func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(newRetryer),
@@ -136,7 +206,7 @@ func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
-	return newAWSClients(cfg), nil
+	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
 }
 
 // newRetryer retries throttling and transient errors up to maxAttempts times and
@@ -150,25 +220,48 @@ func newRetryer() aws.Retryer {
 
 // awsClients implements Clients with the SDK's clients.
 type awsClients struct {
-	cfg aws.Config
-	iam *iam.Client
-	sts *sts.Client
+	// cfg builds the clients; base is cfg without the rate limiter, for Assume.
+	cfg    aws.Config
+	base   aws.Config
+	limits RateLimits
+	iam    *iam.Client
+	sts    *sts.Client
+	org    *organizations.Client
+	acct   *account.Client
+	ec2    *ec2.Client
 
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
 	kms map[string]*kms.Client
 }
 
-// newAWSClients builds clients from cfg. A BaseEndpoint (from EndpointURL or
-// AWS_ENDPOINT_URL) switches S3 to path-style addressing.
+// newAWSClients builds clients from cfg as it is (no rate limiter). A BaseEndpoint
+// (from EndpointURL or AWS_ENDPOINT_URL) switches S3 to path-style addressing.
 func newAWSClients(cfg aws.Config) *awsClients {
 	return &awsClients{
-		cfg: cfg,
-		iam: iam.NewFromConfig(cfg),
-		sts: sts.NewFromConfig(cfg),
-		s3:  map[string]*s3.Client{},
-		kms: map[string]*kms.Client{},
+		cfg:  cfg,
+		base: cfg,
+		iam:  iam.NewFromConfig(cfg),
+		sts:  sts.NewFromConfig(cfg),
+		org:  organizations.NewFromConfig(cfg),
+		// Account Management is a global service, like IAM.
+		acct: account.NewFromConfig(cfg),
+		ec2:  ec2.NewFromConfig(cfg),
+		s3:   map[string]*s3.Client{},
+		kms:  map[string]*kms.Client{},
 	}
+}
+
+// newLimitedClients builds clients from cfg whose requests pass through a rate
+// limiter of their own: one per service, shared by every region.
+func newLimitedClients(base aws.Config, limits RateLimits) *awsClients {
+	cfg := base.Copy()
+	// A fresh slice: the limiter of one account must not leak into another's config.
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, base.APIOptions...), newLimiters(limits).addMiddleware)
+	c := newAWSClients(cfg)
+	c.base = base
+	c.limits = limits
+	return c
 }
 
 // S3 returns the S3 client of region, creating it on first use.
@@ -209,3 +302,37 @@ func (c *awsClients) IAM() IAMAPI { return c.iam }
 
 // STS returns the STS client.
 func (c *awsClients) STS() STSAPI { return c.sts }
+
+// Organizations returns the Organizations client.
+func (c *awsClients) Organizations() OrganizationsAPI { return c.org }
+
+// Account returns the Account Management client.
+func (c *awsClients) Account() AccountAPI { return c.acct }
+
+// EC2 returns the EC2 client of the default region.
+func (c *awsClients) EC2() EC2API { return c.ec2 }
+
+// Assume assumes roleArn with c's credentials and returns the clients of the
+// role's account, with their own rate limiters. The credentials are cached and
+// renewed credentialsExpiryWindow before they expire (singleflight: concurrent
+// requests share one AssumeRole).
+func (c *awsClients) Assume(ctx context.Context, roleArn, externalID string) (Clients, error) {
+	provider := stscreds.NewAssumeRoleProvider(c.sts, roleArn, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = sessionName
+		o.Duration = sessionDuration
+		if externalID != "" {
+			o.ExternalID = aws.String(externalID)
+		}
+	})
+	creds := aws.NewCredentialsCache(provider, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = credentialsExpiryWindow
+		o.ExpiryWindowJitterFrac = 0.5
+	})
+	if _, err := creds.Retrieve(ctx); err != nil {
+		return nil, err
+	}
+	// From the config without c's limiter: the assumed account gets limiters of its own.
+	cfg := c.base.Copy()
+	cfg.Credentials = creds
+	return newLimitedClients(cfg, c.limits.withDefaults()), nil
+}

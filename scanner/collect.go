@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/sourcegraph/conc/pool"
 )
 
@@ -17,29 +16,54 @@ import (
 // each bucket's region.
 const listPageSize = 1000
 
-// Scan collects the replication setup of every bucket of the credentials' own
-// account, and the destinations, roles and KMS keys those buckets name, each read
-// once.
+// Scan collects the replication setup of the buckets of the accounts o names,
+// reached from the credentials of c: by default c's own account; with o.Org every
+// ACTIVE account of the organisation c manages; with o.Accounts the listed
+// accounts. Accounts other than c's own are reached by assuming o.RoleName in
+// them. See ScanEach.
+func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
+	return ScanEach(ctx, []Clients{c}, o)
+}
+
+// ScanEach collects the replication setup of every bucket of the accounts o names
+// (see Scan; with several sets of credentials, one per named profile, each one's
+// own account), and the destinations, roles and KMS keys those buckets name, each
+// read once, with the credentials of the account it belongs to when that account
+// is scanned.
 //
-// It runs in two passes. The first reads every listed bucket (replication,
-// versioning, tags; encryption and object lock when it replicates), the role and
-// the destinations outside the scan. The second, which needs every replication
-// configuration and region, reads the settings of listed destinations (sharing
-// what the first pass read when the destination replicates too) and the KMS keys.
+// It runs as a few steps, each a bounded pool of work items (o.Concurrency):
+// whose credentials these are (and the organisation's accounts); per account,
+// AssumeRole, its enabled regions and its buckets; per bucket, its region (buckets
+// outside o.Regions stop there), replication configuration, versioning and tags,
+// encryption and object lock when it replicates, and the role; then the
+// destinations, which need every bucket's configuration and region (listed
+// destinations with their owner's credentials, sharing what the bucket's own reads
+// found; others with the credentials of the first account, by id, whose buckets
+// name them); then the KMS keys, which need the destinations' regions.
 //
 // Every AWS failure becomes data: a CollectionError on the bucket, destination,
-// role or KMS key it concerns, or on the snapshot when the account itself could
-// not be listed.
-// Scan returns an error only when ctx ends before the scan does.
-func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
+// role or KMS key it concerns, or on the snapshot when an account could not be
+// reached or listed. Scan returns an error only when ctx ends before the scan does
+// (the context's error) or when o is invalid (ErrOptions).
+func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, error) {
+	if err := o.validate(len(sources)); err != nil {
+		return nil, err
+	}
 	col := &collector{
-		clients:  c,
+		opts:     o,
 		log:      o.logger(),
+		progress: o.Progress,
 		dests:    newOnceCache[LinkedBucket](),
-		listed:   newOnceCache[destConfig](),
+		settings: newOnceCache[destConfig](),
 		roles:    newOnceCache[Role](),
 		policies: newOnceCache[managedResult](),
 		keys:     newOnceCache[KmsKey](),
+	}
+	if len(o.Regions) > 0 {
+		col.inRegions = map[string]bool{}
+		for _, r := range o.Regions {
+			col.inRegions[r] = true
+		}
 	}
 	snap := &Snapshot{
 		SchemaVersion: SchemaVersion,
@@ -49,73 +73,92 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 		Destinations:  []LinkedBucket{},
 		Roles:         []Role{},
 	}
+	cancelled := func() (*Snapshot, error) { return nil, fmt.Errorf("scan: %w", ctx.Err()) }
 
-	id, err := c.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("scan: %w", ctx.Err())
+	accounts := col.discover(ctx, sources, snap)
+	if ctx.Err() != nil {
+		return cancelled()
+	}
+	col.accounts = make(map[string]*scanAccount, len(accounts))
+	for _, a := range accounts {
+		col.accounts[a.id] = a
+		snap.Accounts = append(snap.Accounts, a.id)
+	}
+	col.progress.addAccounts(len(accounts))
+	col.log.Info("scanning", "accounts", len(accounts), "skipped_accounts", len(snap.SkippedAccounts))
+
+	col.forEach(len(accounts), func(i int) {
+		a := accounts[i]
+		col.openAccount(ctx, a)
+		a.remaining.Store(int64(len(a.buckets)))
+		col.progress.accountListed(len(a.buckets))
+		if len(a.buckets) == 0 {
+			col.progress.accountDone()
 		}
-		snap.Errors = append(snap.Errors, newCollectionError("GetCallerIdentity", "", ComponentAccount, err))
-		return col.finish(snap), nil
-	}
-	col.account = aws.ToString(id.Account)
-	col.partition = partitionOf(aws.ToString(id.Arn))
-	snap.Accounts = append(snap.Accounts, col.account)
-
-	listed, listErr := col.listBuckets(ctx)
+	})
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("scan: %w", ctx.Err())
+		return cancelled()
 	}
-	if listErr != nil {
-		snap.Errors = append(snap.Errors, *listErr)
-	}
-	col.log.Debug("listed buckets", "account", col.account, "buckets", len(listed))
+	col.index(accounts, snap)
 
-	col.byName = make(map[string]*Bucket, len(listed))
-	for _, lb := range listed {
-		col.byName[lb.bucket.Name] = lb.bucket
-	}
-
-	p := pool.New().WithMaxGoroutines(o.concurrency())
-	for _, lb := range listed {
-		p.Go(func() { col.collectBucket(ctx, lb.bucket, lb.region) })
-	}
-	p.Wait()
+	work := interleave(accounts)
+	col.forEach(len(work), func(i int) { col.collectBucket(ctx, work[i]) })
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("scan: %w", ctx.Err())
+		return cancelled()
 	}
 
-	buckets := make([]*Bucket, 0, len(listed))
-	for _, lb := range listed {
-		buckets = append(buckets, lb.bucket)
+	var buckets []*Bucket
+	for _, a := range accounts {
+		for _, lb := range a.buckets {
+			if !lb.excluded {
+				buckets = append(buckets, lb.bucket)
+			}
+		}
 	}
+	dests := col.destinationReads(ctx, buckets)
+	col.progress.addLinked(len(dests))
+	col.forEach(len(dests), func(i int) {
+		dests[i]()
+		col.progress.linkedRead()
+	})
+	if ctx.Err() != nil {
+		return cancelled()
+	}
+	// After the destinations: a key named without a region lives in its destination's.
 	keys := col.keyRefs(buckets)
-	p = pool.New().WithMaxGoroutines(o.concurrency())
-	for _, arn := range col.listedDestinations(buckets) {
-		p.Go(func() { col.readListedDestination(ctx, arn) })
-	}
-	for _, kr := range keys {
-		p.Go(func() { col.keys.get(kr.cacheKey(), func() KmsKey { return col.readKey(ctx, kr) }) })
-	}
-	p.Wait()
+	col.progress.addLinked(len(keys))
+	col.forEach(len(keys), func(i int) {
+		kr := keys[i]
+		col.keys.get(kr.cacheKey(), func() KmsKey { return col.readKey(ctx, kr) })
+		col.progress.linkedRead()
+	})
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("scan: %w", ctx.Err())
+		return cancelled()
 	}
 
 	regions := map[string]bool{}
-	for _, lb := range listed {
-		snap.Buckets = append(snap.Buckets, *lb.bucket)
-		if lb.bucket.Region != "" {
-			regions[lb.bucket.Region] = true
+	for _, b := range buckets {
+		snap.Buckets = append(snap.Buckets, *b)
+		if b.Region != "" {
+			regions[b.Region] = true
 		}
 	}
 	for r := range regions {
 		snap.Regions = append(snap.Regions, r)
 	}
+	for _, a := range accounts {
+		snap.Errors = append(snap.Errors, a.errs...)
+		if a.regions != nil {
+			if snap.EnabledRegions == nil {
+				snap.EnabledRegions = map[string][]string{}
+			}
+			snap.EnabledRegions[a.id] = a.regions
+		}
+	}
 	snap.Destinations = col.destinations(snap.Buckets)
 	snap.Roles = col.linkedRoles(snap.Buckets)
 	snap.KmsKeys = col.kmsKeys(keys)
-	col.log.Debug("scan finished", "account", col.account, "buckets", len(snap.Buckets),
+	col.log.Info("scan finished", "accounts", len(snap.Accounts), "buckets", len(snap.Buckets),
 		"destinations", len(snap.Destinations), "roles", len(snap.Roles), "kms_keys", len(snap.KmsKeys))
 	return col.finish(snap), nil
 }
@@ -123,44 +166,107 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 // collector holds one scan's state. Each bucket is written only by its own work
 // item; linked resources go through the once-caches.
 type collector struct {
-	clients   Clients
+	opts      Options
 	log       *slog.Logger
-	account   string
+	progress  *Progress
 	partition string
-	// byName indexes the listed buckets; it is read-only once listing is done.
-	byName map[string]*Bucket
+	// inRegions are Options.Regions as a set; nil scans every region.
+	inRegions map[string]bool
+	// accounts are the scanned accounts by id; read-only once discovery is done.
+	accounts map[string]*scanAccount
+	// listed indexes the listed buckets of every scanned account by name (bucket
+	// names are global); read-only once listing is done.
+	listed map[string]*listedBucket
 
-	// dests are destinations outside the scan; listed holds the settings read on
-	// destinations that are listed buckets.
+	// dests are destinations that are not scanned buckets (outside the scan, or
+	// left out by the regions filter); settings holds the settings read on
+	// destinations that are scanned buckets.
 	dests    *onceCache[LinkedBucket]
-	listed   *onceCache[destConfig]
+	settings *onceCache[destConfig]
 	roles    *onceCache[Role]
 	policies *onceCache[managedResult]
 	keys     *onceCache[KmsKey]
 }
 
-// destConfig is what the second pass read on a listed destination.
+// forEach runs f(0) ... f(n-1) in a pool of at most Options.Concurrency
+// goroutines and waits for them. The scan's steps run one after the other, so the
+// bound holds for the whole scan.
+func (col *collector) forEach(n int, f func(i int)) {
+	p := pool.New().WithMaxGoroutines(col.opts.concurrency())
+	for i := range n {
+		p.Go(func() { f(i) })
+	}
+	p.Wait()
+}
+
+// destConfig is what was read on a destination that is a scanned bucket.
 type destConfig struct {
 	cfg  BucketConfig
 	errs []CollectionError
 }
 
-// listedBucket is a bucket from ListBuckets with the region ListBuckets gave ("" if none).
+// listedBucket is a bucket from ListBuckets.
 type listedBucket struct {
-	bucket *Bucket
-	region string
+	bucket  *Bucket
+	account *scanAccount
+	// listedRegion is the region ListBuckets gave ("" if none).
+	listedRegion string
+	// excluded is set when the bucket's region is outside Options.Regions: it is
+	// not in the snapshot (but is still read as a destination of scanned buckets).
+	excluded bool
 }
 
-// listBuckets pages through ListBuckets. A failing page ends the listing: the
-// buckets listed so far are kept and the error is returned as data.
-func (col *collector) listBuckets(ctx context.Context) ([]listedBucket, *CollectionError) {
-	var out []listedBucket
+// index builds the bucket index of every account. A name listed by two accounts
+// (impossible on AWS, where names are global) is kept for the first account.
+func (col *collector) index(accounts []*scanAccount, snap *Snapshot) {
+	col.listed = map[string]*listedBucket{}
+	for _, a := range accounts {
+		kept := a.buckets[:0]
+		for _, lb := range a.buckets {
+			if other := col.listed[lb.bucket.Name]; other != nil {
+				col.log.Warn("bucket listed by two accounts: kept in the first", "bucket", lb.bucket.Name,
+					"account", other.account.id, "also", a.id)
+				continue
+			}
+			col.listed[lb.bucket.Name] = lb
+			kept = append(kept, lb)
+		}
+		if len(kept) == 0 && len(a.buckets) > 0 {
+			col.progress.accountDone()
+		}
+		a.buckets = kept
+		a.remaining.Store(int64(len(kept)))
+	}
+}
+
+// interleave orders the buckets of every account round-robin, so that the work in
+// flight is spread across accounts and their rate limits.
+func interleave(accounts []*scanAccount) []*listedBucket {
+	var out []*listedBucket
+	for i := 0; ; i++ {
+		added := false
+		for _, a := range accounts {
+			if i < len(a.buckets) {
+				out = append(out, a.buckets[i])
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
+// listBuckets pages through the account's ListBuckets. A failing page ends the
+// listing: the buckets listed so far are kept and the error is returned as data.
+func (col *collector) listBuckets(ctx context.Context, a *scanAccount) ([]*listedBucket, *CollectionError) {
+	var out []*listedBucket
 	seen := map[string]bool{}
-	pager := s3.NewListBucketsPaginator(col.clients.S3(""), &s3.ListBucketsInput{MaxBuckets: aws.Int32(listPageSize)})
+	pager := s3.NewListBucketsPaginator(a.clients.S3(""), &s3.ListBucketsInput{MaxBuckets: aws.Int32(listPageSize)})
 	for pager.HasMorePages() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			ce := newCollectionError("ListBuckets", "arn:"+col.partition+":iam::"+col.account+":root", ComponentAccount, err)
+			ce := col.failed("ListBuckets", col.rootArn(a.id), ComponentAccount, err)
 			return out, &ce
 		}
 		for _, b := range page.Buckets {
@@ -169,39 +275,47 @@ func (col *collector) listBuckets(ctx context.Context) ([]listedBucket, *Collect
 				continue
 			}
 			seen[name] = true
-			out = append(out, listedBucket{
+			out = append(out, &listedBucket{
 				bucket: &Bucket{
 					Name:         name,
 					Arn:          bucketArn(col.partition, name),
-					AccountID:    col.account,
+					AccountID:    a.id,
 					CreationDate: b.CreationDate,
 					Tags:         []Tag{},
 				},
-				region: aws.ToString(b.BucketRegion),
+				account:      a,
+				listedRegion: aws.ToString(b.BucketRegion),
 			})
 		}
 	}
 	return out, nil
 }
 
-// collectBucket resolves b's region, reads its replication configuration,
-// versioning and tags, and when it replicates its encryption and object lock,
-// then the role and the destinations outside the scan.
-func (col *collector) collectBucket(ctx context.Context, b *Bucket, listedRegion string) {
+// collectBucket resolves the bucket's region, and unless the regions filter
+// leaves it out reads its replication configuration, versioning and tags, and
+// when it replicates its encryption and object lock, then the role.
+func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
 	if ctx.Err() != nil {
 		return
 	}
-	b.Region = listedRegion
+	defer col.bucketDone(lb.account)
+	b, a := lb.bucket, lb.account
+	b.Region = lb.listedRegion
 	if b.Region == "" {
 		var ce *CollectionError
-		b.Region, ce = col.bucketRegion(ctx, b.Name, b.Arn)
+		b.Region, ce = col.bucketRegion(ctx, a.clients, b.Name, b.Arn)
 		if ce != nil {
-			// Without its region no read of the bucket can be sent to the right endpoint.
+			// Without its region no read of the bucket can be sent to the right
+			// endpoint, nor can the regions filter tell: the bucket stays, unread.
 			b.Errors = append(b.Errors, *ce)
 			return
 		}
 	}
-	c := col.clients.S3(b.Region)
+	if col.inRegions != nil && !col.inRegions[b.Region] {
+		lb.excluded = true
+		return
+	}
+	c := a.clients.S3(b.Region)
 
 	repl, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b.Name)})
 	switch {
@@ -232,13 +346,21 @@ func (col *collector) collectBucket(ctx context.Context, b *Bucket, listedRegion
 		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, sourceReads())...)
 	}
 
-	col.readLinked(ctx, b.ReplicationConfiguration)
+	col.readRoleOf(ctx, b.ReplicationConfiguration)
+}
+
+// bucketDone counts a bucket of a as read.
+func (col *collector) bucketDone(a *scanAccount) {
+	col.progress.bucketDone()
+	if a.remaining.Add(-1) == 0 {
+		col.progress.accountDone()
+	}
 }
 
 // bucketRegion finds a listed bucket's region when ListBuckets did not say:
 // HeadBucket's x-amz-bucket-region (present on errors too), then GetBucketLocation.
-func (col *collector) bucketRegion(ctx context.Context, name, arn string) (string, *CollectionError) {
-	c := col.clients.S3("")
+func (col *collector) bucketRegion(ctx context.Context, cl Clients, name, arn string) (string, *CollectionError) {
+	c := cl.S3("")
 	head, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	if err == nil && aws.ToString(head.BucketRegion) != "" {
 		return aws.ToString(head.BucketRegion), nil
@@ -254,32 +376,72 @@ func (col *collector) bucketRegion(ctx context.Context, name, arn string) (strin
 	return regionOfLocation(loc.LocationConstraint), nil
 }
 
-// readLinked reads, once per scan, the role and the destinations outside the scan
-// that cfg names. Destinations inside the scan are copied from the listed bucket
-// when the snapshot is assembled, once every listed bucket has been read.
-func (col *collector) readLinked(ctx context.Context, cfg *ReplicationConfiguration) {
+// readRoleOf reads, once per scan, the role cfg names when its account is scanned
+// and reachable, with that account's credentials.
+func (col *collector) readRoleOf(ctx context.Context, cfg *ReplicationConfiguration) {
 	if cfg == nil {
 		return
 	}
-	for _, r := range cfg.Rules {
-		arn := r.Destination.Bucket
-		name, ok := bucketNameOf(arn)
-		if !ok || col.byName[name] != nil {
-			continue
-		}
-		col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, arn, name) })
-	}
-	if acct, name, ok := roleOf(cfg.Role); ok && acct == col.account {
-		col.roles.get(cfg.Role, func() Role { return col.readRole(ctx, cfg.Role, name) })
+	if acct, name, ok := roleOf(cfg.Role); ok && col.accounts[acct].reachable() {
+		a := col.accounts[acct]
+		col.roles.get(cfg.Role, func() Role { return col.readRole(ctx, a, cfg.Role, name) })
 	}
 }
 
-// readDestination reads a destination bucket that is not one of the listed
-// buckets: its existence and region, versioning and settings. It lies outside the
-// scanned account, so AccessDenied leaves a setting unknown rather than failing.
-func (col *collector) readDestination(ctx context.Context, arn, name string) LinkedBucket {
+// destinationReads returns one work item per destination ARN the scanned buckets
+// name, sorted by ARN: the settings of a destination that is a scanned bucket,
+// read with its account's credentials; every read of a destination that is not,
+// with its account's credentials when the regions filter left it out of a scanned
+// account, else with the first account (by id) whose buckets name it.
+func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) []func() {
+	via := map[string]string{}
+	for _, b := range buckets {
+		if b.ReplicationConfiguration == nil {
+			continue
+		}
+		for _, r := range b.ReplicationConfiguration.Rules {
+			arn := r.Destination.Bucket
+			if cur, ok := via[arn]; !ok || b.AccountID < cur {
+				via[arn] = b.AccountID
+			}
+		}
+	}
+	arns := make([]string, 0, len(via))
+	for arn := range via {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	var out []func()
+	for _, arn := range arns {
+		name, ok := bucketNameOf(arn)
+		if !ok {
+			continue
+		}
+		lb := col.listed[name]
+		switch {
+		case lb != nil && !lb.excluded && lb.bucket.Region != "":
+			out = append(out, func() { col.readListedDestination(ctx, lb, arn) })
+		case lb != nil && lb.excluded:
+			out = append(out, func() {
+				col.dests.get(arn, func() LinkedBucket { return col.readOwnedDestination(ctx, lb, arn) })
+			})
+		case lb == nil:
+			from := col.accounts[via[arn]]
+			out = append(out, func() {
+				col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, from, arn, name) })
+			})
+		}
+	}
+	return out
+}
+
+// readDestination reads a destination bucket that no scanned account listed, with
+// the credentials of account from: its existence and region (HeadBucket answers
+// with the region even when it denies), versioning and settings. It lies outside
+// the scanned accounts, so AccessDenied leaves a setting unknown rather than failing.
+func (col *collector) readDestination(ctx context.Context, from *scanAccount, arn, name string) LinkedBucket {
 	lb := LinkedBucket{Arn: arn, Name: name}
-	head, err := col.clients.S3("").HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
+	head, err := from.clients.S3("").HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	if err == nil {
 		lb.Exists = aws.Bool(true)
 		lb.Region = aws.ToString(head.BucketRegion)
@@ -298,14 +460,14 @@ func (col *collector) readDestination(ctx context.Context, arn, name string) Lin
 			return lb
 		}
 	}
-	c := col.clients.S3(lb.Region)
+	c := from.clients.S3(lb.Region)
 	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
 	switch {
 	case err == nil:
 		lb.Versioning = &Versioning{Status: string(ver.Status), MFADelete: string(ver.MFADelete)}
 	case errorCode(err) == codeAccessDenied:
-		// Not this account's bucket: its versioning stays unknown, which is not a
-		// failure of this scan.
+		// Not a scanned account's bucket: its versioning stays unknown, which is
+		// not a failure of this scan.
 	default:
 		lb.Errors = append(lb.Errors, col.failed("GetBucketVersioning", arn, ComponentDestination, err))
 	}
@@ -313,41 +475,32 @@ func (col *collector) readDestination(ctx context.Context, arn, name string) Lin
 	return lb
 }
 
-// listedDestinations returns, sorted, the ARNs of destinations that are listed
-// buckets with a known region: their settings are read in the second pass. A
-// listed bucket whose region is unknown could not be read at all (its error is
-// repeated on the destination).
-func (col *collector) listedDestinations(buckets []*Bucket) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, b := range buckets {
-		if b.ReplicationConfiguration == nil {
-			continue
-		}
-		for _, r := range b.ReplicationConfiguration.Rules {
-			arn := r.Destination.Bucket
-			name, ok := bucketNameOf(arn)
-			if !ok || seen[arn] || col.byName[name] == nil || col.byName[name].Region == "" {
-				continue
-			}
-			seen[arn] = true
-			out = append(out, arn)
-		}
+// readOwnedDestination reads a destination that a scanned account listed but the
+// regions filter left out of the snapshot, with its account's credentials: its
+// versioning and settings (its region is known).
+func (col *collector) readOwnedDestination(ctx context.Context, lb *listedBucket, arn string) LinkedBucket {
+	b := lb.bucket
+	d := LinkedBucket{Arn: arn, Name: b.Name, AccountID: b.AccountID, Exists: aws.Bool(true), Region: b.Region}
+	c := lb.account.clients.S3(b.Region)
+	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b.Name)})
+	if err != nil {
+		d.Errors = append(d.Errors, col.failed("GetBucketVersioning", arn, ComponentDestination, err))
+	} else {
+		d.Versioning = &Versioning{Status: string(ver.Status), MFADelete: string(ver.MFADelete)}
 	}
-	sort.Strings(out)
-	return out
+	d.Errors = append(d.Errors, col.readConfigs(ctx, c, b.Name, arn, true, &d.BucketConfig, destinationReads(false))...)
+	return d
 }
 
 // readListedDestination reads, once per scan, the settings of a destination that
-// is a listed bucket, with the scanned account's credentials. What the bucket's
-// own reads already hold (encryption, object lock of a bucket that replicates) is
-// not read again: linkedFromListed copies it.
-func (col *collector) readListedDestination(ctx context.Context, arn string) {
-	name, _ := bucketNameOf(arn)
-	b := col.byName[name]
-	col.listed.get(arn, func() destConfig {
+// is a scanned bucket, with its account's credentials. What the bucket's own reads
+// already hold (encryption, object lock of a bucket that replicates) is not read
+// again: linkedFromListed copies it.
+func (col *collector) readListedDestination(ctx context.Context, lb *listedBucket, arn string) {
+	b := lb.bucket
+	col.settings.get(arn, func() destConfig {
 		var d destConfig
-		d.errs = col.readConfigs(ctx, col.clients.S3(b.Region), name, arn, true, &d.cfg, destinationReads(readsSourceConfig(b)))
+		d.errs = col.readConfigs(ctx, lb.account.clients.S3(b.Region), b.Name, arn, true, &d.cfg, destinationReads(readsSourceConfig(b)))
 		return d
 	})
 }
@@ -374,29 +527,36 @@ func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
 	for arn, hints := range accounts {
 		sort.Strings(hints)
 		name, ok := bucketNameOf(arn)
-		var lb LinkedBucket
+		lb := col.listed[name]
+		var d LinkedBucket
 		switch {
 		case !ok:
-			lb = LinkedBucket{Arn: arn, Errors: []CollectionError{{
+			d = LinkedBucket{Arn: arn, Errors: []CollectionError{{
 				Operation: "HeadBucket", Code: codeInvalidArn, Resource: arn, Component: ComponentDestination,
 				Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up",
 			}}}
-		case col.byName[name] != nil:
-			d, _ := col.listed.lookup(arn)
-			lb = linkedFromListed(arn, col.byName[name], d)
+		case lb != nil && !lb.excluded:
+			cfg, _ := col.settings.lookup(arn)
+			d = linkedFromListed(arn, lb.bucket, cfg)
+		case lb != nil:
+			d, _ = col.dests.lookup(arn)
 		default:
-			lb, _ = col.dests.lookup(arn)
+			d, _ = col.dests.lookup(arn)
 			if len(hints) > 0 {
-				lb.AccountID = hints[0]
+				d.AccountID = hints[0]
 			}
 		}
-		sortErrorsFully(lb.Errors)
-		out = append(out, lb)
+		d.Errors = append([]CollectionError{}, d.Errors...)
+		sortErrorsFully(d.Errors)
+		if len(d.Errors) == 0 {
+			d.Errors = nil
+		}
+		out = append(out, d)
 	}
 	return out
 }
 
-// linkedFromListed describes a destination that is one of the listed buckets with
+// linkedFromListed describes a destination that is one of the scanned buckets with
 // what was read from that bucket and the destination settings d read for it. The
 // bucket's failed region or versioning reads are repeated on the destination, and
 // so are its encryption and object lock reads when the destination shares them, so
@@ -445,6 +605,7 @@ func (col *collector) linkedRoles(buckets []Bucket) []Role {
 		arn := b.ReplicationConfiguration.Role
 		seen[arn] = true
 		acct, name, ok := roleOf(arn)
+		owner := col.accounts[acct]
 		var r Role
 		switch {
 		case !ok:
@@ -452,9 +613,18 @@ func (col *collector) linkedRoles(buckets []Bucket) []Role {
 				Operation: "GetRole", Code: codeInvalidArn, Resource: arn, Component: ComponentRole,
 				Message: "the replication role is not an IAM role ARN; the role cannot be looked up",
 			}}}
-		case acct != col.account:
+		case owner == nil:
 			// Another account's role lies outside this scan: unknown, not an error.
 			r = Role{Arn: arn, RoleName: name, AccountID: acct}
+		case !owner.reachable():
+			// Its account is scanned but could not be reached: the role is unknown
+			// for that reason, which the buckets that use it must carry.
+			r = Role{Arn: arn, RoleName: name, AccountID: acct}
+			for _, e := range owner.errs {
+				e.Resource, e.Component = arn, ComponentRole
+				e.Message = "the role's account could not be reached: " + e.Message
+				r.Errors = append(r.Errors, e)
+			}
 		default:
 			r, _ = col.roles.lookup(arn)
 		}

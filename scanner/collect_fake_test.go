@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,12 +27,22 @@ const (
 )
 
 // fakeEstate returns the answers every fake scan starts from: the caller's
-// identity and one page of buckets.
+// identity, the account's enabled regions and one page of buckets.
 func fakeEstate(buckets ...s3types.Bucket) map[string]any {
 	return map[string]any{
 		"GetCallerIdentity ": &sts.GetCallerIdentityOutput{Account: aws.String(fakeAccount), Arn: aws.String("arn:aws:iam::" + fakeAccount + ":user/auditor")},
+		"ListRegions ":       fakeRegions("eu-west-1", "us-east-1", "us-west-2"),
 		"ListBuckets ":       &s3.ListBucketsOutput{Buckets: buckets},
 	}
+}
+
+// fakeRegions is ListRegions' answer listing regions as enabled.
+func fakeRegions(regions ...string) *account.ListRegionsOutput {
+	out := &account.ListRegionsOutput{}
+	for _, r := range regions {
+		out.Regions = append(out.Regions, accounttypes.Region{RegionName: aws.String(r), RegionOptStatus: accounttypes.RegionOptStatusEnabledByDefault})
+	}
+	return out
 }
 
 func listed(name, region string) s3types.Bucket {
@@ -237,6 +249,7 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		" HeadBucket dst-full",
 		" HeadBucket dst-v1",
 		" ListBuckets ",
+		"account ListRegions ",
 		"sts GetCallerIdentity ",
 		"us-west-2 GetBucketReplication src",
 		"us-west-2 GetBucketTagging src",

@@ -412,6 +412,13 @@ func (c *countingClients) KMS(region string) KMSAPI { return countingKMS{c, c.in
 func (c *countingClients) IAM() IAMAPI              { return countingIAM{c, c.inner.IAM()} }
 func (c *countingClients) STS() STSAPI              { return c.inner.STS() }
 
+func (c *countingClients) Organizations() OrganizationsAPI { return c.inner.Organizations() }
+func (c *countingClients) Account() AccountAPI             { return c.inner.Account() }
+func (c *countingClients) EC2() EC2API                     { return c.inner.EC2() }
+func (c *countingClients) Assume(ctx context.Context, roleArn, externalID string) (Clients, error) {
+	return c.inner.Assume(ctx, roleArn, externalID)
+}
+
 type countingS3 struct {
 	c     *countingClients
 	inner S3API

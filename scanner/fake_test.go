@@ -8,8 +8,11 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -21,9 +24,12 @@ import (
 // resource" for an answer that only the client of that region gets. A value is the
 // SDK output or an error; a call with no entry fails with code "UnexpectedCall",
 // which ends up in the snapshot where a test sees it. It records every call as
-// "region Operation resource".
+// "region Operation resource". Assume answers "AssumeRole <role ARN>" from the
+// table when it holds an error, else returns the fake of roles[role ARN].
 type fakeAWS struct {
 	answers map[string]any
+	// roles are the accounts reachable through AssumeRole, by role ARN.
+	roles map[string]*fakeAWS
 
 	mu    sync.Mutex
 	calls []string
@@ -56,10 +62,34 @@ func (f *fakeAWS) callList() []string {
 	return out
 }
 
-func (f *fakeAWS) S3(region string) S3API   { return fakeS3{f: f, region: region} }
-func (f *fakeAWS) KMS(region string) KMSAPI { return fakeKMS{f: f, region: region} }
-func (f *fakeAWS) IAM() IAMAPI              { return fakeIAM{f} }
-func (f *fakeAWS) STS() STSAPI              { return fakeSTS{f} }
+func (f *fakeAWS) S3(region string) S3API          { return fakeS3{f: f, region: region} }
+func (f *fakeAWS) KMS(region string) KMSAPI        { return fakeKMS{f: f, region: region} }
+func (f *fakeAWS) IAM() IAMAPI                     { return fakeIAM{f} }
+func (f *fakeAWS) STS() STSAPI                     { return fakeSTS{f} }
+func (f *fakeAWS) Organizations() OrganizationsAPI { return fakeOrg{f} }
+func (f *fakeAWS) Account() AccountAPI             { return fakeAcctMgmt{f} }
+func (f *fakeAWS) EC2() EC2API                     { return fakeEC2{f} }
+
+func (f *fakeAWS) Assume(_ context.Context, roleArn, externalID string) (Clients, error) {
+	key := roleArn
+	if externalID != "" {
+		key += " " + externalID
+	}
+	if v, ok := f.answers["AssumeRole "+key]; ok {
+		if err, isErr := v.(error); isErr {
+			f.answer("sts", "AssumeRole", key)
+			return nil, &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRole", Err: err}
+		}
+	}
+	f.mu.Lock()
+	f.calls = append(f.calls, "sts AssumeRole "+key)
+	f.mu.Unlock()
+	if a, ok := f.roles[roleArn]; ok {
+		return a, nil
+	}
+	return nil, &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRole",
+		Err: &smithy.GenericAPIError{Code: "UnexpectedCall", Message: "AssumeRole " + key}}
+}
 
 // answerAs returns the table's answer for op and key as type T.
 func answerAs[T any](f *fakeAWS, region, op, key string) (*T, error) {
@@ -177,6 +207,28 @@ type fakeSTS struct{ f *fakeAWS }
 
 func (c fakeSTS) GetCallerIdentity(_ context.Context, _ *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	return answerAs[sts.GetCallerIdentityOutput](c.f, "sts", "GetCallerIdentity", "")
+}
+
+func (c fakeSTS) AssumeRole(_ context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return answerAs[sts.AssumeRoleOutput](c.f, "sts", "AssumeRole", aws.ToString(in.RoleArn))
+}
+
+type fakeOrg struct{ f *fakeAWS }
+
+func (c fakeOrg) ListAccounts(_ context.Context, in *organizations.ListAccountsInput, _ ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	return answerAs[organizations.ListAccountsOutput](c.f, "organizations", "ListAccounts", aws.ToString(in.NextToken))
+}
+
+type fakeAcctMgmt struct{ f *fakeAWS }
+
+func (c fakeAcctMgmt) ListRegions(_ context.Context, in *account.ListRegionsInput, _ ...func(*account.Options)) (*account.ListRegionsOutput, error) {
+	return answerAs[account.ListRegionsOutput](c.f, "account", "ListRegions", aws.ToString(in.NextToken))
+}
+
+type fakeEC2 struct{ f *fakeAWS }
+
+func (c fakeEC2) DescribeRegions(_ context.Context, _ *ec2.DescribeRegionsInput, _ ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
+	return answerAs[ec2.DescribeRegionsOutput](c.f, "ec2", "DescribeRegions", "")
 }
 
 // apiErr is an AWS error as the SDK returns it: the code and message, inside the

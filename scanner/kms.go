@@ -13,21 +13,25 @@ import (
 // keyPolicyName is the only name a KMS key policy can have.
 const keyPolicyName = "default"
 
-// keyRef is a KMS key as a configuration names it, and the region a reference
-// without a region (key id, alias name) resolves in. region is "" when that
-// region is unknown.
+// keyRef is a KMS key as a configuration names it, and where a reference without
+// a region or account (key id, alias name) resolves: region ("" when unknown) and
+// account (the account of the bucket whose configuration names it). via is the
+// scanned account whose credentials read the key when the key's own account is
+// not scanned.
 type keyRef struct {
-	ref    string
-	region string
+	ref     string
+	region  string
+	account string
+	via     string
 }
 
 // cacheKey identifies the key to read: an ARN names one key wherever it is used;
-// a bare key id or alias name names one key per region.
+// a bare key id or alias name names one key per account and region.
 func (k keyRef) cacheKey() string {
 	if _, ok := kmsArnParts(k.ref); ok {
 		return k.ref
 	}
-	return k.region + "\x00" + k.ref
+	return k.account + "\x00" + k.region + "\x00" + k.ref
 }
 
 // kmsArn is what a KMS ARN (key or alias) says about the key.
@@ -49,32 +53,40 @@ func isKMSAlgorithm(alg string) bool {
 	return alg == "aws:kms" || alg == "aws:kms:dsse"
 }
 
-// keyRefs lists, without duplicates and sorted, the keys the listed buckets name:
-// the KMS key of a replicating bucket's default encryption (resolved in the
-// bucket's region) and every rule's ReplicaKmsKeyID (resolved in the destination's
-// region). It runs once every listed bucket and every destination outside the scan
-// has been read.
+// keyRefs lists, once per key and sorted, the keys the scanned buckets name: the
+// KMS key of a replicating bucket's default encryption (resolved in the bucket's
+// region and account) and every rule's ReplicaKmsKeyID (resolved in the
+// destination's region and the source's account). It runs once every scanned
+// bucket and every destination has been read. When buckets of several accounts
+// name a key of an account that is not scanned, the first account by id reads it.
 func (col *collector) keyRefs(buckets []*Bucket) []keyRef {
-	seen := map[keyRef]bool{}
+	ordered := append([]*Bucket(nil), buckets...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		if ordered[i].AccountID != ordered[j].AccountID {
+			return ordered[i].AccountID < ordered[j].AccountID
+		}
+		return ordered[i].Name < ordered[j].Name
+	})
+	seen := map[string]bool{}
 	var out []keyRef
-	add := func(ref, region string) {
+	add := func(ref, region string, b *Bucket) {
 		if ref == "" {
 			return
 		}
+		k := keyRef{ref: ref, region: region, account: b.AccountID, via: b.AccountID}
 		if a, ok := kmsArnParts(ref); ok {
-			region = a.region
+			k.region, k.account = a.region, a.account
 		}
-		k := keyRef{ref: ref, region: region}
-		if !seen[k] {
-			seen[k] = true
+		if !seen[k.cacheKey()] {
+			seen[k.cacheKey()] = true
 			out = append(out, k)
 		}
 	}
-	for _, b := range buckets {
+	for _, b := range ordered {
 		if sse := b.ServerSideEncryptionConfiguration; sse != nil {
 			for _, r := range sse.Rules {
 				if d := r.ApplyServerSideEncryptionByDefault; d != nil && isKMSAlgorithm(d.SSEAlgorithm) {
-					add(aws.ToString(d.KMSMasterKeyID), b.Region)
+					add(aws.ToString(d.KMSMasterKeyID), b.Region, b)
 				}
 			}
 		}
@@ -83,13 +95,16 @@ func (col *collector) keyRefs(buckets []*Bucket) []keyRef {
 		}
 		for _, r := range b.ReplicationConfiguration.Rules {
 			if e := r.Destination.EncryptionConfiguration; e != nil {
-				add(aws.ToString(e.ReplicaKmsKeyID), col.destinationRegion(r.Destination.Bucket))
+				add(aws.ToString(e.ReplicaKmsKeyID), col.destinationRegion(r.Destination.Bucket), b)
 			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].ref != out[j].ref {
 			return out[i].ref < out[j].ref
+		}
+		if out[i].account != out[j].account {
+			return out[i].account < out[j].account
 		}
 		return out[i].region < out[j].region
 	})
@@ -102,23 +117,22 @@ func (col *collector) destinationRegion(arn string) string {
 	if !ok {
 		return ""
 	}
-	if b := col.byName[name]; b != nil {
-		return b.Region
+	if lb := col.listed[name]; lb != nil {
+		return lb.bucket.Region
 	}
-	lb, _ := col.dests.lookup(arn)
-	return lb.Region
+	d, _ := col.dests.lookup(arn)
+	return d.Region
 }
 
-// readKey describes a key in its region and, when the key belongs to the scanned
-// account, reads its key policy. A key that does not exist is a value (Exists
-// false); AccessDeniedException on another account's key leaves it unknown.
+// readKey describes a key in its region and, when the key belongs to a scanned
+// account, reads its key policy with that account's credentials. A key of an
+// account outside the scan is described with the credentials of the account whose
+// bucket names it. A key that does not exist is a value (Exists false);
+// AccessDeniedException on a key outside the scan leaves it unknown.
 func (col *collector) readKey(ctx context.Context, kr keyRef) KmsKey {
-	k := KmsKey{Ref: kr.ref, Region: kr.region, AccountID: col.account}
-	if a, ok := kmsArnParts(kr.ref); ok {
-		k.AccountID = a.account
-		if a.isKey {
-			k.Arn = kr.ref
-		}
+	k := KmsKey{Ref: kr.ref, Region: kr.region, AccountID: kr.account}
+	if a, ok := kmsArnParts(kr.ref); ok && a.isKey {
+		k.Arn = kr.ref
 	}
 	if k.Region == "" {
 		// A key id or alias of a destination whose region could not be read: the
@@ -126,14 +140,23 @@ func (col *collector) readKey(ctx context.Context, kr keyRef) KmsKey {
 		return k
 	}
 	resource := col.keyResource(k)
-	c := col.clients.KMS(k.Region)
+	owner := col.accounts[k.AccountID]
+	reader := owner
+	if !owner.reachable() {
+		reader = col.accounts[kr.via]
+	}
+	if !reader.reachable() {
+		return k
+	}
+	c := reader.clients.KMS(k.Region)
 	got, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(kr.ref)})
 	if err != nil {
 		switch code := errorCode(err); {
 		case code == codeKMSNotFound:
 			k.Exists = aws.Bool(false)
-		case code == codeKMSAccessDenied && k.AccountID != col.account:
-			// Another account's key: readable only if its key policy lets us.
+		case code == codeKMSAccessDenied && !owner.reachable():
+			// A key outside the scan (or of an account that could not be reached,
+			// which says why): readable only if its key policy lets us.
 		default:
 			k.Errors = append(k.Errors, col.failed("DescribeKey", resource, ComponentKMS, err))
 		}
@@ -150,7 +173,8 @@ func (col *collector) readKey(ctx context.Context, kr keyRef) KmsKey {
 			k.AccountID = acct
 		}
 	}
-	if k.AccountID != col.account || k.KeyMetadata == nil {
+	owner = col.accounts[k.AccountID]
+	if !owner.reachable() || k.KeyMetadata == nil {
 		// KMS serves key policies to the key's own account only.
 		return k
 	}
@@ -158,7 +182,7 @@ func (col *collector) readKey(ctx context.Context, kr keyRef) KmsKey {
 	if keyID == "" {
 		keyID = k.KeyMetadata.KeyId
 	}
-	pol, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String(keyPolicyName)})
+	pol, err := owner.clients.KMS(k.Region).GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String(keyPolicyName)})
 	if err != nil {
 		k.Errors = append(k.Errors, col.failed("GetKeyPolicy", resource, ComponentKMS, err))
 		return k
@@ -189,9 +213,9 @@ func (col *collector) keyResource(k KmsKey) string {
 }
 
 // kmsKeys assembles one KmsKey per reference. A reference without a region that
-// resolved in several regions names several keys, which the snapshot (indexed by
-// reference) cannot tell apart: it is recorded as an error rather than as one of
-// them, so that no check judges a bucket on another region's key.
+// resolved in several regions (or accounts) names several keys, which the
+// snapshot (indexed by reference) cannot tell apart: it is recorded as an error
+// rather than as one of them, so that no check judges a bucket on another key.
 func (col *collector) kmsKeys(refs []keyRef) []KmsKey {
 	byRef := map[string][]keyRef{}
 	var order []string
@@ -208,22 +232,34 @@ func (col *collector) kmsKeys(refs []keyRef) []KmsKey {
 		krs := byRef[ref]
 		if len(krs) == 1 {
 			k, _ := col.keys.lookup(krs[0].cacheKey())
+			k.Errors = append([]CollectionError(nil), k.Errors...)
 			sortErrorsFully(k.Errors)
 			out = append(out, k)
 			continue
 		}
-		regions := make([]string, 0, len(krs))
+		accounts := map[string]bool{}
+		for _, kr := range krs {
+			accounts[kr.account] = true
+		}
+		places := make([]string, 0, len(krs))
 		for _, kr := range krs {
 			r := kr.region
 			if r == "" {
 				r = "(unknown)"
 			}
-			regions = append(regions, r)
+			if len(accounts) > 1 {
+				r = kr.account + "/" + r
+			}
+			places = append(places, r)
 		}
-		out = append(out, KmsKey{Ref: ref, AccountID: col.account, Errors: []CollectionError{{
+		what := "regions"
+		if len(accounts) > 1 {
+			what = "accounts and regions"
+		}
+		out = append(out, KmsKey{Ref: ref, AccountID: krs[0].account, Errors: []CollectionError{{
 			Operation: "DescribeKey", Code: codeAmbiguousKeyRef, Resource: ref, Component: ComponentKMS,
-			Message: fmt.Sprintf("the key id or alias names a different key in each of the regions %s; name the key by its ARN",
-				strings.Join(regions, ", ")),
+			Message: fmt.Sprintf("the key id or alias names a different key in each of the %s %s; name the key by its ARN",
+				what, strings.Join(places, ", ")),
 		}}})
 	}
 	return out

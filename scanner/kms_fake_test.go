@@ -279,10 +279,13 @@ func TestKeyRefCacheKey(t *testing.T) {
 		a, b keyRef
 		same bool
 	}{
-		{keyRef{arn, "eu-west-1"}, keyRef{arn, "us-east-1"}, true},
-		{keyRef{"alias/x", "eu-west-1"}, keyRef{"alias/x", "us-east-1"}, false},
-		{keyRef{"k", "eu-west-1"}, keyRef{"k", "eu-west-1"}, true},
-		{keyRef{"alias/x", "eu-west-1"}, keyRef{"alias/y", "eu-west-1"}, false},
+		{keyRef{ref: arn, region: "eu-west-1"}, keyRef{ref: arn, region: "us-east-1"}, true},
+		{keyRef{ref: arn, account: fakeAccount, via: fakeAccount}, keyRef{ref: arn, account: fakeAccount, via: otherAccount}, true},
+		{keyRef{ref: "alias/x", region: "eu-west-1"}, keyRef{ref: "alias/x", region: "us-east-1"}, false},
+		{keyRef{ref: "k", region: "eu-west-1"}, keyRef{ref: "k", region: "eu-west-1"}, true},
+		{keyRef{ref: "alias/x", region: "eu-west-1"}, keyRef{ref: "alias/y", region: "eu-west-1"}, false},
+		// A bare reference names one key per account.
+		{keyRef{ref: "alias/x", region: "eu-west-1", account: fakeAccount}, keyRef{ref: "alias/x", region: "eu-west-1", account: otherAccount}, false},
 	}
 	for _, tt := range tests {
 		if got := tt.a.cacheKey() == tt.b.cacheKey(); got != tt.same {

@@ -17,12 +17,13 @@ type managedResult struct {
 	errs   []CollectionError
 }
 
-// readRole reads a role of the scanned account: its trust policy, its inline and
-// attached policies and its permissions boundary, every document URL-decoded and
-// parsed. A role that does not exist is a value (Exists false), not an error.
-func (col *collector) readRole(ctx context.Context, arn, name string) Role {
-	r := Role{Arn: arn, RoleName: name, AccountID: col.account}
-	c := col.clients.IAM()
+// readRole reads a role of scanned account a with a's credentials: its trust
+// policy, its inline and attached policies and its permissions boundary, every
+// document URL-decoded and parsed. A role that does not exist is a value (Exists
+// false), not an error.
+func (col *collector) readRole(ctx context.Context, a *scanAccount, arn, name string) Role {
+	r := Role{Arn: arn, RoleName: name, AccountID: a.id}
+	c := a.clients.IAM()
 	got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
 		if errorCode(err) == codeNoSuchEntity {
@@ -42,16 +43,16 @@ func (col *collector) readRole(ctx context.Context, arn, name string) Role {
 		r.AssumeRolePolicyDocument = doc
 	}
 
-	inline, errs := col.inlinePolicies(ctx, arn, name)
+	inline, errs := col.inlinePolicies(ctx, c, arn, name)
 	r.RolePolicies = inline
 	r.Errors = append(r.Errors, errs...)
 
-	attached, errs := col.attachedPolicies(ctx, arn, name)
+	attached, errs := col.attachedPolicies(ctx, c, arn, name)
 	r.AttachedPolicies = attached
 	r.Errors = append(r.Errors, errs...)
 
 	if pb := got.Role.PermissionsBoundary; pb != nil && aws.ToString(pb.PermissionsBoundaryArn) != "" {
-		res := col.managedPolicy(ctx, aws.ToString(pb.PermissionsBoundaryArn))
+		res := col.managedPolicy(ctx, c, aws.ToString(pb.PermissionsBoundaryArn))
 		boundary := res.policy
 		r.PermissionsBoundary = &boundary
 		r.Errors = append(r.Errors, res.errs...)
@@ -60,8 +61,7 @@ func (col *collector) readRole(ctx context.Context, arn, name string) Role {
 }
 
 // inlinePolicies lists a role's inline policies and reads each, sorted by name.
-func (col *collector) inlinePolicies(ctx context.Context, arn, name string) ([]InlinePolicy, []CollectionError) {
-	c := col.clients.IAM()
+func (col *collector) inlinePolicies(ctx context.Context, c IAMAPI, arn, name string) ([]InlinePolicy, []CollectionError) {
 	var names []string
 	var errs []CollectionError
 	pager := iam.NewListRolePoliciesPaginator(c, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
@@ -96,10 +96,10 @@ func (col *collector) inlinePolicies(ctx context.Context, arn, name string) ([]I
 
 // attachedPolicies lists a role's managed policies and reads each at its default
 // version, sorted by ARN. Managed policies are read once per scan.
-func (col *collector) attachedPolicies(ctx context.Context, arn, name string) ([]ManagedPolicy, []CollectionError) {
+func (col *collector) attachedPolicies(ctx context.Context, c IAMAPI, arn, name string) ([]ManagedPolicy, []CollectionError) {
 	var arns []string
 	var errs []CollectionError
-	pager := iam.NewListAttachedRolePoliciesPaginator(col.clients.IAM(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	pager := iam.NewListAttachedRolePoliciesPaginator(c, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
 	for pager.HasMorePages() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
@@ -115,18 +115,18 @@ func (col *collector) attachedPolicies(ctx context.Context, arn, name string) ([
 	sort.Strings(arns)
 	var out []ManagedPolicy
 	for _, pa := range arns {
-		res := col.managedPolicy(ctx, pa)
+		res := col.managedPolicy(ctx, c, pa)
 		out = append(out, res.policy)
 		errs = append(errs, res.errs...)
 	}
 	return out, errs
 }
 
-// managedPolicy reads a managed policy's default version, once per scan.
-func (col *collector) managedPolicy(ctx context.Context, arn string) managedResult {
+// managedPolicy reads a managed policy's default version with c, the IAM client
+// of the role's account, once per scan.
+func (col *collector) managedPolicy(ctx context.Context, c IAMAPI, arn string) managedResult {
 	return col.policies.get(arn, func() managedResult {
 		res := managedResult{policy: ManagedPolicy{PolicyArn: arn}}
-		c := col.clients.IAM()
 		got, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 		if err != nil {
 			res.errs = append(res.errs, col.failed("GetPolicy", arn, ComponentRole, err))

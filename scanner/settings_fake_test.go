@@ -334,8 +334,8 @@ func TestScanCallsPerBucketKind(t *testing.T) {
 	perResource := map[string]int{}
 	for _, c := range f.callList() {
 		parts := strings.SplitN(c, " ", 3)
-		if parts[1] == "ListBuckets" || parts[1] == "GetCallerIdentity" {
-			continue
+		if parts[1] == "ListBuckets" || parts[1] == "GetCallerIdentity" || parts[1] == "ListRegions" {
+			continue // once per account
 		}
 		perResource[parts[2]]++
 	}

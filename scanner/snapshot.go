@@ -36,8 +36,25 @@ type Snapshot struct {
 	// a rule's ReplicaKmsKeyID, sorted by Ref.
 	KmsKeys []KmsKey `json:"kms_keys,omitempty"`
 	// Errors are reads that failed above the bucket level (the caller's identity,
+	// an organisation's accounts, AssumeRole into an account, its regions,
 	// ListBuckets): the buckets they would have listed are missing from the snapshot.
 	Errors []CollectionError `json:"errors,omitempty"`
+	// SkippedAccounts are the organisation's accounts that were not scanned because
+	// they are not ACTIVE (suspended, closed, pending), sorted by Id.
+	SkippedAccounts []SkippedAccount `json:"skipped_accounts,omitempty"`
+	// EnabledRegions are the regions enabled in each scanned account (account id →
+	// sorted region names); an account whose regions could not be read is absent
+	// (see Errors).
+	EnabledRegions map[string][]string `json:"enabled_regions,omitempty"`
+}
+
+// SkippedAccount is an organisation account the scan left out, as Organizations
+// lists it.
+type SkippedAccount struct {
+	ID   string `json:"Id"`
+	Name string `json:"Name,omitempty"`
+	// State is the account's State (Status when Organizations gave no State).
+	State string `json:"State"`
 }
 
 // Component names say which part of the collected data a read error makes unknown.
@@ -238,6 +255,10 @@ func (s *Snapshot) Sort() {
 	sort.Slice(s.Destinations, func(i, j int) bool { return s.Destinations[i].Arn < s.Destinations[j].Arn })
 	sort.Slice(s.Roles, func(i, j int) bool { return s.Roles[i].Arn < s.Roles[j].Arn })
 	sort.Slice(s.KmsKeys, func(i, j int) bool { return s.KmsKeys[i].Ref < s.KmsKeys[j].Ref })
+	sort.Slice(s.SkippedAccounts, func(i, j int) bool { return s.SkippedAccounts[i].ID < s.SkippedAccounts[j].ID })
+	for _, regions := range s.EnabledRegions {
+		sort.Strings(regions)
+	}
 	sortErrors(s.Errors)
 	for i := range s.Buckets {
 		sortErrors(s.Buckets[i].Errors)
@@ -340,6 +361,16 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 	for i, b := range s.Buckets {
 		if b.Name == "" || b.AccountID == "" {
 			return nil, fmt.Errorf("%w: bucket #%d lacks Name or AccountId", ErrSnapshot, i+1)
+		}
+	}
+	for i, a := range s.SkippedAccounts {
+		if a.ID == "" || a.State == "" {
+			return nil, fmt.Errorf("%w: skipped account #%d lacks Id or State", ErrSnapshot, i+1)
+		}
+	}
+	for id, regions := range s.EnabledRegions {
+		if id == "" || regions == nil {
+			return nil, fmt.Errorf("%w: enabled_regions has an entry without an account id or a list of regions", ErrSnapshot)
 		}
 	}
 	s.Sort()

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/crrscan/crrscan/policies"
@@ -20,8 +22,12 @@ import (
 
 // ScanConfig is everything one `crrscan scan` run needs.
 type ScanConfig struct {
-	// AWS holds the credentials, region and endpoint settings for a live scan.
+	// AWS holds the credentials, region, endpoint and account settings for a live
+	// scan (AWS.Profile is ignored: see Profiles).
 	AWS scanner.Options
+	// Profiles are the shared-config profiles to scan, one account each; none
+	// scans with the standard credential chain.
+	Profiles []string
 	// FromSnapshot, when set, evaluates a snapshot file instead of calling AWS.
 	FromSnapshot string
 	// SnapshotOut, when set, writes what was collected to this file.
@@ -47,6 +53,9 @@ type ScanConfig struct {
 	Now func() time.Time
 	// Stdout receives the table; Stderr receives logs and the closing lines.
 	Stdout, Stderr io.Writer
+	// Status, when set (standard error is a terminal), shows the scan's progress
+	// on one redrawn line. Stderr and the Logger must write through it.
+	Status *StatusLine
 	// Logger receives structured logs.
 	Logger *slog.Logger
 }
@@ -148,11 +157,29 @@ func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, er
 	}
 	opts := cfg.AWS
 	opts.Logger = cfg.Logger
-	clients, err := scanner.NewAWSClients(ctx, opts)
-	if err != nil {
-		return nil, "", UsageError(fmt.Errorf("aws configuration: %w", err))
+	profiles := cfg.Profiles
+	if len(profiles) == 0 {
+		profiles = []string{""} // the standard chain
 	}
-	s, err := scanner.Scan(ctx, clients, opts)
+	sources := make([]scanner.Clients, 0, len(profiles))
+	for _, p := range profiles {
+		opts.Profile = p
+		clients, err := scanner.NewAWSClients(ctx, opts)
+		if err != nil {
+			return nil, "", UsageError(fmt.Errorf("aws configuration: %w", err))
+		}
+		sources = append(sources, clients)
+	}
+	opts.Profile = ""
+	if cfg.Status != nil {
+		opts.Progress = &scanner.Progress{}
+		stop := showProgress(cfg.Status, opts.Progress, cfg.Now)
+		defer stop()
+	}
+	s, err := scanner.ScanEach(ctx, sources, opts)
+	if errors.Is(err, scanner.ErrOptions) {
+		return nil, "", UsageError(err)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("scan: %w", err)
 	}
@@ -230,7 +257,9 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// incompleteLine says how much of the estate was not fully read.
+// incompleteLine says how much of the estate was not fully read: buckets with
+// read errors, accounts with read errors (on a bucket or account-level), and how
+// many accounts could not be reached at all.
 func incompleteLine(s *scanner.Snapshot) string {
 	buckets := 0
 	accounts := map[string]bool{}
@@ -239,6 +268,21 @@ func incompleteLine(s *scanner.Snapshot) string {
 			buckets++
 			accounts[b.AccountID] = true
 		}
+	}
+	unreachedSet := map[string]bool{}
+	for _, e := range s.Errors {
+		id := accountOf(e.Resource)
+		if id == "" {
+			continue
+		}
+		if e.Operation == "AssumeRole" {
+			unreachedSet[id] = true
+		}
+		accounts[id] = true
+	}
+	unreached := make([]string, 0, len(unreachedSet))
+	for id := range unreachedSet {
+		unreached = append(unreached, id)
 	}
 	linked := 0
 	for _, d := range s.Destinations {
@@ -251,12 +295,36 @@ func incompleteLine(s *scanner.Snapshot) string {
 			linked++
 		}
 	}
-	line := fmt.Sprintf("scan incomplete: %d of %d buckets (in %d accounts) and %d linked resources were not fully read; see the CRR-090 findings",
-		buckets, len(s.Buckets), len(accounts), linked)
+	for _, k := range s.KmsKeys {
+		if len(k.Errors) > 0 {
+			linked++
+		}
+	}
+	line := fmt.Sprintf("scan incomplete: %d of %d buckets and %d of %d accounts were not fully read",
+		buckets, len(s.Buckets), len(accounts), max(len(s.Accounts), len(accounts)))
+	if len(unreached) > 0 {
+		sort.Strings(unreached)
+		line += fmt.Sprintf(" (%d could not be reached: %s)", len(unreached), strings.Join(unreached, ", "))
+	}
+	if linked > 0 {
+		line += fmt.Sprintf("; %d linked resources (destinations, roles, KMS keys) were not fully read", linked)
+	}
 	if len(s.Errors) > 0 {
 		line += fmt.Sprintf("; %d account-level reads failed, so buckets may be missing", len(s.Errors))
 	}
-	return line
+	return line + "; see the CRR-090 findings"
+}
+
+// accountOf is the account of a resource that is an account id or an ARN with one.
+func accountOf(resource string) string {
+	if scanner.ValidAccountID(resource) {
+		return resource
+	}
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && scanner.ValidAccountID(parts[4]) {
+		return parts[4]
+	}
+	return ""
 }
 
 // IsUsage reports whether err is an exit-code-2 error.

@@ -1,0 +1,108 @@
+package scanner
+
+import (
+	"context"
+	"math"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// RateLimits are the requests per second the scanner sends to each service, per
+// account (every region of the account shares the limit), counting retries. They
+// keep a scan below the throttles AWS applies per account, which the account's
+// other workloads share: throttling still happens (the SDK then backs off and
+// retries), but the scan does not cause it. A zero field takes the default; a
+// field of math.Inf(1) removes that limit.
+type RateLimits struct {
+	// S3 covers ListBuckets, HeadBucket and the bucket-configuration reads. AWS
+	// publishes no rate for them (its published S3 rates are per prefix, for
+	// objects); the default stays well below where they are known to slow down.
+	S3 float64
+	// IAM is AWS's rule of thumb for IAM reads: about 20 per second per account,
+	// shared by everything in the account (IAM's quotas page; "Rate exceeded").
+	IAM float64
+	// STS covers GetCallerIdentity and AssumeRole, far below STS's per-account quota.
+	STS float64
+	// KMS covers DescribeKey and GetKeyPolicy, far below KMS's per-account,
+	// per-region request quotas.
+	KMS float64
+	// Organizations covers ListAccounts, which Organizations throttles hard.
+	Organizations float64
+	// Account covers Account Management's ListRegions.
+	Account float64
+	// EC2 covers DescribeRegions, below EC2's refill rate for non-mutating actions (20/s).
+	EC2 float64
+}
+
+// DefaultRateLimits are the limits used for every zero field of Options.RateLimits.
+func DefaultRateLimits() RateLimits {
+	return RateLimits{S3: 200, IAM: 20, STS: 50, KMS: 50, Organizations: 5, Account: 5, EC2: 10}
+}
+
+// withDefaults fills the zero fields with DefaultRateLimits' values.
+func (l RateLimits) withDefaults() RateLimits {
+	d := DefaultRateLimits()
+	for _, f := range []struct{ v, def *float64 }{
+		{&l.S3, &d.S3}, {&l.IAM, &d.IAM}, {&l.STS, &d.STS}, {&l.KMS, &d.KMS},
+		{&l.Organizations, &d.Organizations}, {&l.Account, &d.Account}, {&l.EC2, &d.EC2},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return l
+}
+
+// limiters are one account's token buckets, by the SDK's service id.
+type limiters map[string]*rate.Limiter
+
+func newLimiters(l RateLimits) limiters {
+	l = l.withDefaults()
+	return limiters{
+		s3.ServiceID:            newLimiter(l.S3),
+		iam.ServiceID:           newLimiter(l.IAM),
+		sts.ServiceID:           newLimiter(l.STS),
+		kms.ServiceID:           newLimiter(l.KMS),
+		organizations.ServiceID: newLimiter(l.Organizations),
+		account.ServiceID:       newLimiter(l.Account),
+		ec2.ServiceID:           newLimiter(l.EC2),
+	}
+}
+
+// newLimiter allows rps requests per second with bursts of one second's worth.
+func newLimiter(rps float64) *rate.Limiter {
+	if math.IsInf(rps, 1) {
+		return rate.NewLimiter(rate.Inf, 0)
+	}
+	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
+}
+
+// limiterID names the middleware in the SDK's stack.
+const limiterID = "crrscan/RateLimit"
+
+// addMiddleware adds the limiter to a client's stack, after the retry middleware so
+// that every attempt, not only every call, waits for a token.
+func (ls limiters) addMiddleware(stack *middleware.Stack) error {
+	mw := middleware.FinalizeMiddlewareFunc(limiterID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		if lim := ls[awsmiddleware.GetServiceID(ctx)]; lim != nil {
+			if err := lim.Wait(ctx); err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+		}
+		return next.HandleFinalize(ctx, in)
+	})
+	if err := stack.Finalize.Insert(mw, "Retry", middleware.After); err != nil {
+		// A client without the retry middleware: limit each call instead.
+		return stack.Finalize.Add(mw, middleware.Before)
+	}
+	return nil
+}

@@ -49,6 +49,9 @@ type Options struct {
 	// Fault, when set, sees every authenticated request before it is served and
 	// may fail it: a non-nil answer is sent in the service's error format.
 	Fault func(Call) *APIError
+	// SampleEvery, when set, records the number of requests in flight at this
+	// interval, from the first request on (Stats.InFlight).
+	SampleEvery time.Duration
 }
 
 // Call describes a request for Options.Fault.
@@ -90,6 +93,7 @@ type Server struct {
 	srv   *httptest.Server
 	index *index
 	stats *counters
+	stop  chan struct{}
 
 	sessions sync.Map // session access key -> session
 	nextSess atomic.Uint64
@@ -103,15 +107,21 @@ type session struct {
 
 // NewServer starts a fake serving e on 127.0.0.1. The caller must Close it.
 func NewServer(e *Estate, o Options) *Server {
-	s := &Server{opts: o, index: newIndex(e)}
+	s := &Server{opts: o, index: newIndex(e), stop: make(chan struct{})}
 	s.stats = newCounters(s.index)
+	if o.SampleEvery > 0 {
+		go s.stats.sample(o.SampleEvery, s.stop)
+	}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	return s
 }
 
 // Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	close(s.stop)
+	s.srv.Close()
+}
 
 // AccessKey returns the long-term access key id of account. Any secret key and
 // no session token go with it.
@@ -407,7 +417,8 @@ func kindName(b *Bucket) string {
 
 // Stats are the counters of a Server since it started or was last reset.
 type Stats struct {
-	// Requests is every authenticated-or-not AWS request, throttled ones included.
+	// Requests counts the AWS requests whose operation the fake recognised,
+	// throttled and refused ones included.
 	Requests int64 `json:"requests"`
 	// Calls counts requests by "service:Operation", throttled ones included.
 	Calls map[string]int64 `json:"calls"`
@@ -421,10 +432,18 @@ type Stats struct {
 	// MaxPerBucket is, per S3 operation, the most requests any one bucket got.
 	MaxPerBucket map[string]int64 `json:"max_per_bucket"`
 	// Resources count the requests of the non-S3 operations by the resource they
-	// name ("iam:GetRole" -> role name in account, "sts:AssumeRole" -> role ARN…).
+	// name ("iam:GetRole" -> role name, "sts:AssumeRole" -> role ARN…), per
+	// calling account ("iam:GetRole" -> "111122223333/role-name").
 	Resources map[string]map[string]int64 `json:"resources"`
+	// Accounts count the requests by the account of the access key that signed
+	// them, then by service.
+	Accounts map[string]map[string]int64 `json:"accounts"`
 	// PeakInFlight is the most requests the server held at once.
 	PeakInFlight int64 `json:"peak_in_flight"`
+	// InFlight are the requests in flight sampled every SampleEvery (ms), from
+	// the first request after the start or the last reset.
+	InFlight      []int32 `json:"in_flight,omitempty"`
+	SampleEveryMS float64 `json:"sample_every_ms,omitempty"`
 	// PeakRSSKB is the server process's peak resident set (VmHWM), 0 if unknown.
 	PeakRSSKB int64 `json:"peak_rss_kb"`
 }
@@ -466,6 +485,9 @@ type counters struct {
 	throttled map[string]int64
 	errors    map[string]int64
 	resources map[string]map[string]int64
+	accounts  map[string]map[string]int64
+	samples   []int32
+	sampling  atomic.Bool
 }
 
 func newCounters(ix *index) *counters {
@@ -486,6 +508,27 @@ func (c *counters) reset() {
 	c.throttled = map[string]int64{}
 	c.errors = map[string]int64{}
 	c.resources = map[string]map[string]int64{}
+	c.accounts = map[string]map[string]int64{}
+	c.samples = nil
+}
+
+// sample records the requests in flight every interval until stop closes; it
+// starts with the first request.
+func (c *counters) sample(every time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.mu.Lock()
+			if c.requests.Load() > 0 || len(c.samples) > 0 {
+				c.samples = append(c.samples, int32(c.inFlight.Load()))
+			}
+			c.mu.Unlock()
+		}
+	}
 }
 
 func (c *counters) enter() int64 {
@@ -506,17 +549,30 @@ func (c *counters) count(rq *request) {
 		c.perBucket[rq.bucket*len(s3BucketOps)+s3OpIndex(rq.op)].Add(1)
 	}
 	key := rq.service + ":" + rq.op
+	account := ""
+	if len(rq.akid) >= 16 {
+		account = rq.akid[4:16]
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.calls[key]++
 	if rq.service != "s3" && rq.resource != "" {
-		m := c.resources[key]
-		if m == nil {
-			m = map[string]int64{}
-			c.resources[key] = m
+		res := rq.resource
+		if rq.service == "iam" && !strings.HasPrefix(res, "arn:") {
+			res = account + "/" + res
 		}
-		m[rq.resource]++
+		bump(c.resources, key, res)
 	}
+	bump(c.accounts, account, rq.service)
+}
+
+func bump(m map[string]map[string]int64, k1, k2 string) {
+	inner := m[k1]
+	if inner == nil {
+		inner = map[string]int64{}
+		m[k1] = inner
+	}
+	inner[k2]++
 }
 
 func (c *counters) throttle(rq *request) {
@@ -560,7 +616,15 @@ func (s *Server) Stats() Stats {
 	for k, m := range c.resources {
 		st.Resources[k] = copyCounts(m)
 	}
+	st.Accounts = make(map[string]map[string]int64, len(c.accounts))
+	for k, m := range c.accounts {
+		st.Accounts[k] = copyCounts(m)
+	}
+	st.InFlight = append([]int32(nil), c.samples...)
 	c.mu.Unlock()
+	if s.opts.SampleEvery > 0 {
+		st.SampleEveryMS = float64(s.opts.SampleEvery) / float64(time.Millisecond)
+	}
 
 	nops := len(s3BucketOps)
 	perKind := make([][]int64, len(c.ix.kinds))

@@ -393,7 +393,8 @@ func TestLatencyThrottlingFaultsAndStats(t *testing.T) {
 
 	st := faulty.Stats()
 	if st.Requests != 3 || st.Calls["s3:GetBucketPolicy"] != 1 || st.Calls["iam:GetRolePolicy"] != 1 ||
-		st.Errors["s3:GetBucketPolicy:AccessDenied"] != 1 || st.Resources["iam:GetRolePolicy"]["repl"] != 1 {
+		st.Errors["s3:GetBucketPolicy:AccessDenied"] != 1 || st.Resources["iam:GetRolePolicy"][acctA+"/repl"] != 1 ||
+		st.Accounts[acctA]["s3"] != 2 || st.Accounts[acctA]["iam"] != 1 {
 		t.Errorf("stats = %+v", st)
 	}
 	if k := st.Kinds[KindSource]; k.Buckets != 1 || k.Calls["GetBucketPolicy"] != 1 || k.Calls["GetBucketReplication"] != 1 {

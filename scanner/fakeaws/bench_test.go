@@ -11,8 +11,10 @@ package fakeaws_test
 //	CRRSCAN_BENCH_TABLE=out/bench ./fakeaws.test -test.run '^TestBenchTable$'  the results as a table
 //
 // TestBenchEstate reads CRRSCAN_BENCH_ACCOUNTS (default 20), _LATENCY (40ms),
-// _CONCURRENCY (64), _THROTTLE (0), _EVAL (1; 0 skips evaluation) and _OUT (a
-// file for the JSON result).
+// _CONCURRENCY (64), _THROTTLE (0), _EVAL (1; 0 skips evaluation),
+// _EVAL_CONCURRENCY (the scan's concurrency, as `crrscan scan` passes it),
+// _OUT (a file for the JSON result) and _HEAPPROFILE (a file for a heap profile
+// taken after collection).
 
 import (
 	"bufio"
@@ -26,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,11 +40,6 @@ import (
 	"github.com/crrscan/crrscan/scanner"
 	"github.com/crrscan/crrscan/scanner/fakeaws"
 )
-
-// scannerAccounts is how many accounts scanner.Scan reads in one run: the
-// credentials' own account only, until the multi-account sources of issue 3
-// land. The benchmark estate is generated with that many accounts.
-const scannerAccounts = 1
 
 // serveConfig is what TestFakeServe serves.
 type serveConfig struct {
@@ -78,7 +76,7 @@ func TestFakeServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := fakeaws.Generate(fakeaws.DefaultSpec(cfg.Buckets, cfg.Accounts))
-	srv := fakeaws.NewServer(e, fakeaws.Options{Latency: cfg.Latency, Throttle: cfg.Throttle})
+	srv := fakeaws.NewServer(e, fakeaws.Options{Latency: cfg.Latency, Throttle: cfg.Throttle, SampleEvery: 20 * time.Millisecond})
 	defer srv.Close()
 	info := serveInfo{
 		URL: srv.URL, ManagementAccount: e.ManagementAccount, Buckets: len(e.Buckets), Accounts: len(e.Accounts),
@@ -171,17 +169,21 @@ type benchResult struct {
 	EvalSeconds     float64 `json:"eval_seconds"`
 	EvalCPUSeconds  float64 `json:"eval_cpu_seconds"`
 	Evaluated       bool    `json:"evaluated"`
+	EvalConcurrency int     `json:"eval_concurrency"`
 	Findings        int     `json:"findings"`
 	ReadErrors      int     `json:"read_errors"`
 	ScannedBuckets  int     `json:"scanned_buckets"`
 	Requests        int64   `json:"requests"`
 	LowerBoundSecs  float64 `json:"lower_bound_seconds"`
+	RateBoundSecs   float64 `json:"rate_limit_bound_seconds"`
+	RateBoundWhat   string  `json:"rate_limit_bound"`
 	PeakInFlight    int64   `json:"peak_in_flight"`
 	RSSStartKB      int64   `json:"rss_start_kb"`
 	RSSEngineKB     int64   `json:"rss_engine_kb"`
 	PeakRSSScanKB   int64   `json:"peak_rss_scan_kb"`
 	PeakRSSEvalKB   int64   `json:"peak_rss_eval_kb"`
 	LiveHeapScanKB  int64   `json:"live_heap_after_scan_kb"`
+	LiveHeapEvalKB  int64   `json:"live_heap_after_eval_kb"`
 	SnapshotJSONKB  int64   `json:"snapshot_json_kb"`
 	FakeRSSKB       int64   `json:"fake_rss_kb"`
 	fakeaws.Stats   `json:"stats"`
@@ -243,7 +245,8 @@ func TestBenchEstate(t *testing.T) {
 		throttle = f
 	}
 	evaluate := envInt(t, "CRRSCAN_BENCH_EVAL", 1) != 0
-	accounts := min(wantAccounts, scannerAccounts)
+	evalConcurrency := envInt(t, "CRRSCAN_BENCH_EVAL_CONCURRENCY", concurrency)
+	accounts := wantAccounts
 
 	res := benchResult{RSSStartKB: fakeaws.PeakRSSKB(), LatencyMS: float64(latency) / float64(time.Millisecond), Concurrency: concurrency, Throttle: throttle}
 	fake := startFake(t, serveConfig{Buckets: buckets, Accounts: accounts, Latency: latency, Throttle: throttle})
@@ -261,7 +264,12 @@ func TestBenchEstate(t *testing.T) {
 	res.EngineSeconds = time.Since(t0).Seconds()
 	res.RSSEngineKB = fakeaws.RSSKB()
 
+	// As `crrscan scan --org --role-name OrganizationAccountAccessRole` from the
+	// management account, with the scanner's default rate limits.
 	o := scanner.Options{Region: "us-east-1", EndpointURL: fake.URL, Concurrency: concurrency}
+	if fake.Accounts > 1 {
+		o.Org, o.RoleName = true, fakeaws.DefaultAccessRole
+	}
 	clients, err := scanner.NewAWSClients(ctx, o)
 	if err != nil {
 		t.Fatal(err)
@@ -275,18 +283,29 @@ func TestBenchEstate(t *testing.T) {
 	res.PeakRSSScanKB = fakeaws.PeakRSSKB()
 	res.Stats = fake.stats(t)
 	res.LiveHeapScanKB = liveHeapKB()
+	if path := os.Getenv("CRRSCAN_BENCH_HEAPPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
 	res.ScannedBuckets = len(snap.Buckets)
 	res.ReadErrors = len(collectionErrors(snap))
 
 	if evaluate {
 		cpu1, t2 := cpuSeconds(), time.Now()
-		findings, _, err := eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), concurrency)
+		findings, _, err := eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), evalConcurrency)
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.EvalSeconds, res.EvalCPUSeconds = time.Since(t2).Seconds(), cpuSeconds()-cpu1
-		res.Evaluated, res.Findings = true, len(findings)
+		res.Evaluated, res.Findings, res.EvalConcurrency = true, len(findings), evalConcurrency
 		res.PeakRSSEvalKB = fakeaws.PeakRSSKB()
+		res.LiveHeapEvalKB = liveHeapKB()
 		runtime.KeepAlive(findings)
 	}
 	var js countingWriter
@@ -298,6 +317,7 @@ func TestBenchEstate(t *testing.T) {
 	res.Requests = res.Stats.Requests
 	res.LowerBoundSecs = float64(res.Requests) * latency.Seconds() / float64(concurrency)
 	res.PeakInFlight = res.Stats.PeakInFlight
+	res.RateBoundSecs, res.RateBoundWhat = rateBound(res.Stats)
 	res.FakeRSSKB = res.Stats.PeakRSSKB
 
 	if len(snap.Buckets) != fake.Buckets {
@@ -306,13 +326,59 @@ func TestBenchEstate(t *testing.T) {
 	if res.ReadErrors > 0 {
 		t.Errorf("%d read errors", res.ReadErrors)
 	}
-	printResult(os.Stdout, res, wantAccounts)
+	printResult(os.Stdout, res)
 	if out := os.Getenv("CRRSCAN_BENCH_OUT"); out != "" {
 		data, _ := json.MarshalIndent(res, "", "  ")
 		if err := os.WriteFile(out, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// rateBound is the shortest time the scanner's default per-account, per-service
+// rate limits allow for the requests each account made.
+func rateBound(st fakeaws.Stats) (float64, string) {
+	l := scanner.DefaultRateLimits()
+	limits := map[string]float64{"s3": l.S3, "iam": l.IAM, "sts": l.STS, "kms": l.KMS, "organizations": l.Organizations, "account": l.Account, "ec2": l.EC2}
+	best, what := 0.0, ""
+	for acct, bySvc := range st.Accounts {
+		for svc, n := range bySvc {
+			if rps := limits[svc]; rps > 0 {
+				if d := float64(n) / rps; d > best {
+					best, what = d, fmt.Sprintf("%s in account %s: %d requests at %g/s", svc, acct, n, rps)
+				}
+			}
+		}
+	}
+	return best, what
+}
+
+// timelineColumns is the width of the in-flight timeline.
+const timelineColumns = 60
+
+// timeline draws the mean requests in flight over the collection, relative to
+// the concurrency, in timelineColumns columns.
+func timeline(r benchResult) string {
+	s := r.InFlight
+	// The samples run on until the stats are read: keep the collection's.
+	if r.SampleEveryMS > 0 {
+		s = s[:min(len(s), int(r.ScanSeconds*1000/r.SampleEveryMS)+1)]
+	}
+	if len(s) < timelineColumns {
+		return ""
+	}
+	blocks := []rune(" ▁▂▃▄▅▆▇█")
+	var b strings.Builder
+	for c := range timelineColumns {
+		lo, hi := c*len(s)/timelineColumns, (c+1)*len(s)/timelineColumns
+		total := 0.0
+		for _, v := range s[lo:hi] {
+			total += float64(v)
+		}
+		frac := total / float64(hi-lo) / float64(r.Concurrency)
+		b.WriteRune(blocks[min(len(blocks)-1, int(frac*float64(len(blocks)-1)+0.5))])
+	}
+	return b.String()
 }
 
 type countingWriter struct{ n int64 }
@@ -322,7 +388,12 @@ func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); re
 // kindOrder is the order kinds are printed in.
 var kindOrder = []string{fakeaws.KindPlain, fakeaws.KindDestination, fakeaws.KindSource, fakeaws.KindTwoWay}
 
-func mb(kb int64) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
+func mb(kb int64) string {
+	if kb < 10*1024 {
+		return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+	}
+	return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+}
 
 func kindS3Calls(r benchResult, kind string) float64 {
 	k := r.Kinds[kind]
@@ -370,7 +441,7 @@ func maxOf(m map[string]int64) int64 {
 }
 
 // printResult prints one estate's figures.
-func printResult(w io.Writer, r benchResult, wantAccounts int) {
+func printResult(w io.Writer, r benchResult) {
 	n := float64(r.Buckets)
 	fmt.Fprintf(w, "\n== %d buckets · %d account(s) · %d regions · %d replicating (%.0f %%) · %d roles · latency %gms · concurrency %d",
 		r.Buckets, r.Accounts, r.Regions, r.Replicating, 100*float64(r.Replicating)/n, r.Roles, r.LatencyMS, r.Concurrency)
@@ -378,25 +449,31 @@ func printResult(w io.Writer, r benchResult, wantAccounts int) {
 		fmt.Fprintf(w, " · throttling %.0f %%", 100*r.Throttle)
 	}
 	fmt.Fprintln(w)
-	if r.Accounts < wantAccounts {
-		fmt.Fprintf(w, "   (asked for %d accounts: scanner.Scan reads only the credentials' own account, so the estate is one account)\n", wantAccounts)
-	}
 	ratio := 0.0
 	if r.LowerBoundSecs > 0 {
 		ratio = r.ScanSeconds / r.LowerBoundSecs
 	}
 	fmt.Fprintf(w, "collection  %.1f s wall, %.1f s CPU · %.0f buckets/s · %d calls (%.2f per bucket) · lower bound %.1f s · wall ÷ lower bound %.2f · peak in flight %d\n",
 		r.ScanSeconds, r.ScanCPUSeconds, n/r.ScanSeconds, r.Requests, float64(r.Requests)/n, r.LowerBoundSecs, ratio, r.PeakInFlight)
+	if line := timeline(r); line != "" {
+		fmt.Fprintf(w, "            requests in flight over the collection (%d columns, full block = %d): %s\n", timelineColumns, r.Concurrency, line)
+	}
+	if r.RateBoundSecs > 0 {
+		fmt.Fprintf(w, "            rate-limit bound %.1f s (%s)\n", r.RateBoundSecs, r.RateBoundWhat)
+	}
 	if r.Evaluated {
-		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %d findings · engine load %.1f s\n",
-			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.Findings, r.EngineSeconds)
+		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %d at a time · %d findings · engine load %.1f s\n",
+			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.EvalConcurrency, r.Findings, r.EngineSeconds)
 	}
 	fmt.Fprintf(w, "memory      peak RSS %s after collection", mb(r.PeakRSSScanKB))
 	if r.Evaluated {
 		fmt.Fprintf(w, ", %s after evaluation", mb(r.PeakRSSEvalKB))
 	}
-	fmt.Fprintf(w, " (start %s, engine loaded %s) · live heap after collection %s · snapshot JSON %s · fake's own RSS %s\n",
-		mb(r.RSSStartKB), mb(r.RSSEngineKB), mb(r.LiveHeapScanKB), mb(r.SnapshotJSONKB), mb(r.FakeRSSKB))
+	fmt.Fprintf(w, " (start %s, engine loaded %s) · live heap after collection %s", mb(r.RSSStartKB), mb(r.RSSEngineKB), mb(r.LiveHeapScanKB))
+	if r.Evaluated {
+		fmt.Fprintf(w, ", after evaluation %s", mb(r.LiveHeapEvalKB))
+	}
+	fmt.Fprintf(w, " · snapshot JSON %s · fake's own RSS %s\n", mb(r.SnapshotJSONKB), mb(r.FakeRSSKB))
 	fmt.Fprintf(w, "S3 per bucket by kind:")
 	for _, k := range kindOrder {
 		if r.Kinds[k].Buckets > 0 {

@@ -41,3 +41,31 @@ report-screenshot: build ## write the demo HTML report and a PNG of it to out/de
 	CRRSCAN_SCREENSHOT=$(CURDIR)/$(DEMO_OUT)/crrscan.png $(GO) test -count=1 -run '^TestReportScreenshot$$' ./cmd/crrscan
 	@test -s $(DEMO_OUT)/crrscan.png || { echo "report-screenshot: no screenshot was written (is chromium installed? apt-get install -y chromium)" >&2; exit 1; }
 	@echo "report-screenshot: wrote $(DEMO_OUT)/crrscan.html and $(DEMO_OUT)/crrscan.png"
+
+# make bench: synthetic estates (scanner/fakeaws) scanned through the real SDK
+# clients against an in-process fake AWS with a fixed latency per call, then
+# evaluated as `crrscan scan` does. One process per estate, so that peak RSS
+# figures do not mix; the fake runs in a child process of its own.
+BENCH_DIR         ?= out/bench
+BENCH_SIZES       ?= 1000 10000
+BENCH_ACCOUNTS    ?= 20
+BENCH_LATENCY     ?= 40ms
+BENCH_CONCURRENCY ?= 64
+# The memory estate runs with no latency; BENCH_MEMORY_SIZE= skips it.
+BENCH_MEMORY_SIZE ?= 100000
+BENCH_ENV          = CRRSCAN_BENCH_ACCOUNTS=$(BENCH_ACCOUNTS) CRRSCAN_BENCH_CONCURRENCY=$(BENCH_CONCURRENCY)
+BENCH_TEST         = ./bin/fakeaws.test -test.timeout 30m -test.run
+
+.PHONY: bench
+bench: ## scan synthetic estates (1k, 10k at 40 ms a call; 100k for memory) through a fake AWS
+	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR) bin
+	$(GO) test -c -o bin/fakeaws.test ./scanner/fakeaws
+	@set -e; for n in $(BENCH_SIZES); do \
+	  $(BENCH_ENV) CRRSCAN_BENCH_BUCKETS=$$n CRRSCAN_BENCH_LATENCY=$(BENCH_LATENCY) CRRSCAN_BENCH_OUT=$(BENCH_DIR)/$$n.json \
+	    $(BENCH_TEST) '^TestBenchEstate$$'; \
+	done
+	@set -e; for n in $(BENCH_MEMORY_SIZE); do \
+	  $(BENCH_ENV) CRRSCAN_BENCH_BUCKETS=$$n CRRSCAN_BENCH_LATENCY=0 CRRSCAN_BENCH_OUT=$(BENCH_DIR)/memory-$$n.json \
+	    $(BENCH_TEST) '^TestBenchEstate$$'; \
+	done
+	@CRRSCAN_BENCH_TABLE=$(BENCH_DIR) $(BENCH_TEST) '^TestBenchTable$$'

@@ -15,7 +15,7 @@ build: ## build bin/crrscan
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/crrscan
 
 demo: build ## scan the bundled demo estate offline: table here, every report in out/demo/
-	@rc=0; ./$(BIN) scan --from-snapshot $(DEMO_SNAPSHOT) --format all --output-dir $(DEMO_OUT) || rc=$$?; \
+	@rc=0; ./$(BIN) scan --from-snapshot $(DEMO_SNAPSHOT) --config fixtures/demo/crrscan.yaml --format all --output-dir $(DEMO_OUT) || rc=$$?; \
 	case $$rc in \
 	  1) echo "demo: crrscan exited 1 because the demo estate has violations at or above --fail-on (expected); reports are in $(DEMO_OUT)/" ;; \
 	  3) echo "demo: crrscan exited 3 because the demo estate includes a bucket that could not be read (scan incomplete; this takes precedence over 1 for its violations; expected); reports are in $(DEMO_OUT)/" ;; \

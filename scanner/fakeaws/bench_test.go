@@ -13,8 +13,10 @@ package fakeaws_test
 // TestBenchEstate reads CRRSCAN_BENCH_ACCOUNTS (default 20), _LATENCY (40ms),
 // _CONCURRENCY (64), _THROTTLE (0), _EVAL (1; 0 skips evaluation),
 // _EVAL_CONCURRENCY (the scan's concurrency, as `crrscan scan` passes it),
-// _OUT (a file for the JSON result) and _HEAPPROFILE (a file for a heap profile
-// taken after collection).
+// _EVAL_MODE (app: Engine.EvaluateSnapshotWith as `crrscan scan` calls it;
+// fold: the same inputs and Engine.Evaluate, GOMAXPROCS at a time, each result
+// folded into the totals as it completes), _OUT (a file for the JSON result) and
+// _HEAPPROFILE (a file for a heap profile taken after collection).
 
 import (
 	"bufio"
@@ -32,11 +34,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/crrscan/crrscan/policies"
+	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 	"github.com/crrscan/crrscan/scanner/fakeaws"
 )
@@ -170,6 +174,7 @@ type benchResult struct {
 	EvalCPUSeconds  float64 `json:"eval_cpu_seconds"`
 	Evaluated       bool    `json:"evaluated"`
 	EvalConcurrency int     `json:"eval_concurrency"`
+	EvalMode        string  `json:"eval_mode"`
 	Findings        int     `json:"findings"`
 	ReadErrors      int     `json:"read_errors"`
 	ScannedBuckets  int     `json:"scanned_buckets"`
@@ -246,6 +251,15 @@ func TestBenchEstate(t *testing.T) {
 	}
 	evaluate := envInt(t, "CRRSCAN_BENCH_EVAL", 1) != 0
 	evalConcurrency := envInt(t, "CRRSCAN_BENCH_EVAL_CONCURRENCY", concurrency)
+	evalMode := os.Getenv("CRRSCAN_BENCH_EVAL_MODE")
+	switch evalMode {
+	case "", "app":
+		evalMode = "app"
+	case "fold":
+		evalConcurrency = runtime.GOMAXPROCS(0)
+	default:
+		t.Fatalf("CRRSCAN_BENCH_EVAL_MODE=%q: app or fold", evalMode)
+	}
 	accounts := wantAccounts
 
 	res := benchResult{RSSStartKB: fakeaws.PeakRSSKB(), LatencyMS: float64(latency) / float64(time.Millisecond), Concurrency: concurrency, Throttle: throttle}
@@ -298,12 +312,17 @@ func TestBenchEstate(t *testing.T) {
 
 	if evaluate {
 		cpu1, t2 := cpuSeconds(), time.Now()
-		findings, _, err := eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), evalConcurrency)
+		var findings []report.Finding
+		if evalMode == "fold" {
+			findings, err = evaluateFolding(ctx, eng, snap, evalConcurrency)
+		} else {
+			findings, _, err = eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), evalConcurrency)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.EvalSeconds, res.EvalCPUSeconds = time.Since(t2).Seconds(), cpuSeconds()-cpu1
-		res.Evaluated, res.Findings, res.EvalConcurrency = true, len(findings), evalConcurrency
+		res.Evaluated, res.Findings, res.EvalConcurrency, res.EvalMode = true, len(findings), evalConcurrency, evalMode
 		res.PeakRSSEvalKB = fakeaws.PeakRSSKB()
 		res.LiveHeapEvalKB = liveHeapKB()
 		runtime.KeepAlive(findings)
@@ -333,6 +352,49 @@ func TestBenchEstate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// evaluateFolding judges every bucket of snap like EvaluateSnapshotWith with
+// default settings, but with n workers and each evaluation folded into the
+// findings and outcome counts as soon as it completes, so that no per-bucket
+// result outlives its evaluation.
+func evaluateFolding(ctx context.Context, eng *policies.Engine, snap *scanner.Snapshot, n int) ([]report.Finding, error) {
+	inputs := make(chan policies.Input)
+	var (
+		mu       sync.Mutex
+		findings []report.Finding
+		outcomes = map[string]map[string]int{}
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for in := range inputs {
+				ev, err := eng.Evaluate(ctx, in)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				findings = append(findings, ev.Findings...)
+				for id, o := range ev.Outcomes {
+					if outcomes[id] == nil {
+						outcomes[id] = map[string]int{}
+					}
+					outcomes[id][o]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for in := range policies.InputsWith(snap, policies.DefaultSettings(), time.Now()) {
+		inputs <- in
+	}
+	close(inputs)
+	wg.Wait()
+	report.SortFindings(findings)
+	return findings, firstErr
 }
 
 // rateBound is the shortest time the scanner's default per-account, per-service
@@ -462,8 +524,8 @@ func printResult(w io.Writer, r benchResult) {
 		fmt.Fprintf(w, "            rate-limit bound %.1f s (%s)\n", r.RateBoundSecs, r.RateBoundWhat)
 	}
 	if r.Evaluated {
-		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %d at a time · %d findings · engine load %.1f s\n",
-			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.EvalConcurrency, r.Findings, r.EngineSeconds)
+		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %s, %d at a time · %d findings · engine load %.1f s\n",
+			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.EvalMode, r.EvalConcurrency, r.Findings, r.EngineSeconds)
 	}
 	fmt.Fprintf(w, "memory      peak RSS %s after collection", mb(r.PeakRSSScanKB))
 	if r.Evaluated {

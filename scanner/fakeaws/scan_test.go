@@ -35,12 +35,16 @@ func awsEnv(t testing.TB, account string) {
 }
 
 // scan runs scanner.Scan through NewAWSClients against the fake at url as the
-// estate's management account.
+// estate's management account; an estate of several accounts is scanned as an
+// organisation through its access role (crrscan scan --org --role-name …).
 func scan(t testing.TB, url string, e *fakeaws.Estate, concurrency int) *scanner.Snapshot {
 	t.Helper()
 	awsEnv(t, e.ManagementAccount)
 	ctx := context.Background()
 	o := scanner.Options{Region: "us-east-1", EndpointURL: url, Concurrency: concurrency}
+	if len(e.Accounts) > 1 {
+		o.Org, o.RoleName = true, fakeaws.DefaultAccessRole
+	}
 	clients, err := scanner.NewAWSClients(ctx, o)
 	if err != nil {
 		t.Fatal(err)
@@ -71,20 +75,20 @@ func collectionErrors(s *scanner.Snapshot) []scanner.CollectionError {
 }
 
 func TestScanThroughTheFake(t *testing.T) {
-	e := fakeaws.Generate(fakeaws.DefaultSpec(300, 1))
+	e := fakeaws.Generate(fakeaws.DefaultSpec(400, 4))
 	srv := fakeaws.NewServer(e, fakeaws.Options{})
 	defer srv.Close()
 	snap := scan(t, srv.URL, e, 16)
 
-	if len(snap.Buckets) != len(e.Buckets) {
-		t.Fatalf("scanned %d buckets of %d", len(snap.Buckets), len(e.Buckets))
+	if len(snap.Buckets) != len(e.Buckets) || len(snap.Accounts) != 4 {
+		t.Fatalf("scanned %d buckets of %d in %d accounts of 4", len(snap.Buckets), len(e.Buckets), len(snap.Accounts))
 	}
 	if errs := collectionErrors(snap); len(errs) > 0 {
 		t.Fatalf("%d read errors, first %+v", len(errs), errs[0])
 	}
-	want := map[string]fakeaws.Bucket{}
+	want := map[string]*fakeaws.Bucket{}
 	for _, b := range e.Buckets {
-		want[b.Name] = *b
+		want[b.Name] = b
 	}
 	replicating := 0
 	for _, b := range snap.Buckets {
@@ -102,8 +106,24 @@ func TestScanThroughTheFake(t *testing.T) {
 			}
 		}
 	}
-	if replicating != 90 || len(snap.Destinations) != 90 || len(snap.Roles) != 3 {
-		t.Errorf("%d replicating buckets, %d destinations, %d roles; want 90, 90, 3", replicating, len(snap.Destinations), len(snap.Roles))
+	if replicating != 120 || len(snap.Destinations) != 120 || len(snap.Roles) != 12 {
+		t.Errorf("%d replicating buckets, %d destinations, %d roles; want 120, 120, 12", replicating, len(snap.Destinations), len(snap.Roles))
+	}
+	// Cross-account pairs: the destination is read with its owner's credentials.
+	cross := 0
+	for _, d := range snap.Destinations {
+		w := want[d.Name]
+		if !d.InScan || d.AccountID != w.Account || d.Versioning == nil || d.OwnershipControls == nil || d.RequestPaymentConfiguration == nil || d.Policy == nil {
+			t.Errorf("destination %s read as %+v", d.Name, d)
+		}
+		for _, b := range e.Buckets {
+			if b.Replication != nil && b.Replication.Rules[0].Destination.Bucket == d.Arn && b.Account != d.AccountID {
+				cross++
+			}
+		}
+	}
+	if cross == 0 {
+		t.Error("the estate has no cross-account pair")
 	}
 	for _, r := range snap.Roles {
 		if r.Exists == nil || !*r.Exists || r.AssumeRolePolicyDocument == nil || len(r.RolePolicies) != 1 || len(r.AttachedPolicies) != 2 {
@@ -117,22 +137,19 @@ func TestScanThroughTheFake(t *testing.T) {
 			t.Errorf("a bucket got %d %s requests", n, op)
 		}
 	}
-	for _, op := range []string{"iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"} {
-		if len(st.Resources[op]) != 3 {
-			t.Errorf("%s read %d roles, want 3", op, len(st.Resources[op]))
-		}
-		for role, n := range st.Resources[op] {
-			if n != 1 {
-				t.Errorf("%s on %s: %d calls, want 1", op, role, n)
-			}
-		}
+	// One AssumeRole per member account; the management account uses its own credentials.
+	if assumed := st.Resources["sts:AssumeRole"]; len(assumed) != 3 {
+		t.Errorf("AssumeRole into %d roles, want the 3 member accounts: %v", len(assumed), assumed)
 	}
-	for _, op := range []string{"iam:GetPolicy", "kms:DescribeKey"} {
+	for _, op := range []string{"sts:AssumeRole", "iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "kms:DescribeKey"} {
 		for res, n := range st.Resources[op] {
 			if n != 1 {
 				t.Errorf("%s on %s: %d calls, want 1", op, res, n)
 			}
 		}
+	}
+	if n := len(st.Resources["iam:GetRole"]); n != 12 {
+		t.Errorf("GetRole read %d roles, want 12", n)
 	}
 
 	eng, err := policies.New(context.Background())
@@ -165,12 +182,12 @@ func TestScanUnderThrottling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("retries with backoff take seconds")
 	}
-	e := fakeaws.Generate(fakeaws.DefaultSpec(60, 1))
+	e := fakeaws.Generate(fakeaws.DefaultSpec(60, 3))
 	srv := fakeaws.NewServer(e, fakeaws.Options{Throttle: 0.3, Seed: 3})
 	defer srv.Close()
 	snap := scan(t, srv.URL, e, 16)
-	if len(snap.Buckets) != len(e.Buckets) {
-		t.Fatalf("scanned %d buckets of %d", len(snap.Buckets), len(e.Buckets))
+	if len(snap.Buckets) != len(e.Buckets) || len(snap.Accounts) != 3 {
+		t.Fatalf("scanned %d buckets of %d in %d accounts of 3", len(snap.Buckets), len(e.Buckets), len(snap.Accounts))
 	}
 	if errs := collectionErrors(snap); len(errs) > 0 {
 		t.Fatalf("%d read errors under throttling, first %+v", len(errs), errs[0])

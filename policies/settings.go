@@ -47,6 +47,57 @@ type Settings struct {
 	Severity map[string]string
 	// Waivers accept a check's findings on some buckets until a date.
 	Waivers []Waiver
+	// Intent declares the replication some buckets must have (CRR-092); later
+	// entries win for the keys they set.
+	Intent []Intent
+}
+
+// Intent declares, for the buckets its globs match, where their enabled rules must
+// replicate and whether with Replication Time Control. Only the keys it sets are
+// declared; the others stay as earlier entries (or nothing) declared them.
+type Intent struct {
+	// Buckets are name globs.
+	Buckets []string
+	// Expect are the declared keys.
+	Expect BucketIntent
+	// Line is where the entry starts in the settings file.
+	Line int
+}
+
+// BucketIntent is the replication declared for one bucket: input.settings.intent.
+// Empty strings and a nil RTC are not declared.
+type BucketIntent struct {
+	// DestinationRegion is the region every enabled rule's destination must be in.
+	DestinationRegion string `json:"destination_region,omitempty"`
+	// DestinationAccount is the account every enabled rule's destination must belong to.
+	DestinationAccount string `json:"destination_account,omitempty"`
+	// DestinationBucket is the ARN of the bucket every enabled rule must replicate to.
+	DestinationBucket string `json:"destination_bucket,omitempty"`
+	// RTC says whether every enabled rule must (true) or must not (false) use
+	// Replication Time Control.
+	RTC *bool `json:"rtc,omitempty"`
+}
+
+// empty reports whether nothing is declared.
+func (i BucketIntent) empty() bool {
+	return i.DestinationRegion == "" && i.DestinationAccount == "" && i.DestinationBucket == "" && i.RTC == nil
+}
+
+// apply sets on dst the keys i declares.
+func (i BucketIntent) apply(dst *BucketIntent) {
+	if i.DestinationRegion != "" {
+		dst.DestinationRegion = i.DestinationRegion
+	}
+	if i.DestinationAccount != "" {
+		dst.DestinationAccount = i.DestinationAccount
+	}
+	if i.DestinationBucket != "" {
+		dst.DestinationBucket = i.DestinationBucket
+	}
+	if i.RTC != nil {
+		v := *i.RTC
+		dst.RTC = &v
+	}
 }
 
 // Scope selects the buckets that must replicate.
@@ -138,11 +189,14 @@ type BucketSettings struct {
 	Requirements *Requirements `json:"requirements,omitempty"`
 	// Waivers are the waivers whose bucket globs match the bucket, in file order.
 	Waivers []BucketWaiver `json:"waivers"`
+	// Intent is the replication declared for the bucket; nil when no intent entry
+	// matches it.
+	Intent *BucketIntent `json:"intent,omitempty"`
 }
 
 // MarshalJSON writes {} for the zero value and never a null list otherwise.
 func (s BucketSettings) MarshalJSON() ([]byte, error) {
-	if s.Requirements == nil && len(s.Waivers) == 0 {
+	if s.Requirements == nil && len(s.Waivers) == 0 && s.Intent == nil {
 		return []byte("{}"), nil
 	}
 	type plain BucketSettings
@@ -175,6 +229,7 @@ func DefaultSettings() *Settings {
 		Overrides:    []Override{},
 		Severity:     map[string]string{},
 		Waivers:      []Waiver{},
+		Intent:       []Intent{},
 	}
 }
 
@@ -213,9 +268,9 @@ func (s *Settings) InScope(b *scanner.Bucket, isReplica bool) bool {
 }
 
 // Resolve returns the settings of the named bucket on the scan date today: the
-// requirements with every matching override applied in file order, and the
-// waivers whose globs match it, each marked expired when today (as a UTC date) is
-// after its expiry date.
+// requirements with every matching override applied in file order, the waivers
+// whose globs match it, each marked expired when today (as a UTC date) is after its
+// expiry date, and the intent of every matching intent entry applied in file order.
 func (s *Settings) Resolve(bucket string, today time.Time) BucketSettings {
 	s = s.orDefault()
 	r := s.Requirements.clone()
@@ -234,6 +289,15 @@ func (s *Settings) Resolve(bucket string, today time.Time) BucketSettings {
 			Check: w.Check, Reason: w.Reason, Owner: w.Owner, Ticket: w.Ticket,
 			Expires: w.Expires.Format(dateLayout), Expired: day.After(w.Expires),
 		})
+	}
+	var intent BucketIntent
+	for _, in := range s.Intent {
+		if matchAny(in.Buckets, bucket) {
+			in.Expect.apply(&intent)
+		}
+	}
+	if !intent.empty() {
+		out.Intent = &intent
 	}
 	return out
 }
@@ -504,24 +568,19 @@ func describe(n *yaml.Node) string {
 	return "something else"
 }
 
-var topKeys = []string{"version", "scope", "requirements", "overrides", "severity", "waivers"}
+var topKeys = []string{"version", "scope", "requirements", "overrides", "severity", "waivers", "intent"}
 
 func (p *settingsParser) document(root *yaml.Node, set *Settings) error {
 	root = resolve(root)
 	if root.Kind != yaml.MappingNode {
 		return p.fail(root, "", "want a mapping of settings (%s), got %s", strings.Join(topKeys, ", "), describe(root))
 	}
-	// Any key here: "intent" is reserved and gets its own message, and the
-	// unknown-key message does not advertise it.
-	entries, err := p.mapping(root, "", "", nil)
+	entries, err := p.mapping(root, "", "", topKeys)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if e.key != "intent" && !slices.Contains(topKeys, e.key) {
-			return p.fail(e.k, e.path, "unknown key (known: %s)", strings.Join(topKeys, ", "))
-		}
-		if isNull(e.v) && e.key != "intent" {
+		if isNull(e.v) {
 			continue // an empty value is the same as leaving the key out
 		}
 		switch e.key {
@@ -538,7 +597,7 @@ func (p *settingsParser) document(root *yaml.Node, set *Settings) error {
 		case "waivers":
 			set.Waivers, err = p.waivers(e)
 		case "intent":
-			err = p.fail(e.k, e.path, "reserved for declaring each bucket's expected replication (CRR-092); not supported yet")
+			set.Intent, err = p.intent(e)
 		}
 		if err != nil {
 			return err
@@ -934,4 +993,75 @@ func (p *settingsParser) storageClass(n *yaml.Node, keyPath string) error {
 		return p.fail(n, keyPath, "unknown storage class %s (known: %s)", describe(n), strings.Join(StorageClasses(), ", "))
 	}
 	return nil
+}
+
+var intentKeys = []string{"buckets", "destination_region", "destination_account", "destination_bucket", "rtc"}
+
+// bucketName is an S3 bucket name (general purpose buckets).
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// intent reads the intent list: each entry names its buckets and declares at least
+// one of the destination's region, account or bucket, or RTC.
+func (p *settingsParser) intent(e entry) ([]Intent, error) {
+	items, err := p.sequence(e.v, e.path, "a list of intent entries ({buckets, destination_region, destination_account, destination_bucket, rtc})")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Intent, 0, len(items))
+	for i, item := range items {
+		at := fmt.Sprintf("%s[%d]", e.path, i)
+		entries, err := p.mapping(item, at, "a mapping ("+strings.Join(intentKeys, ", ")+")", intentKeys)
+		if err != nil {
+			return nil, err
+		}
+		in := Intent{Line: resolve(item).Line}
+		for _, f := range entries {
+			if isNull(f.v) {
+				continue
+			}
+			v := resolve(f.v)
+			switch f.key {
+			case "buckets":
+				in.Buckets, err = p.globs(f.v, f.path, true)
+			case "destination_region":
+				if v.Kind != yaml.ScalarNode {
+					err = p.fail(v, f.path, "want a region name such as eu-west-1, got %s", describe(v))
+				} else if err = p.region(v, f.path); err == nil {
+					in.Expect.DestinationRegion = v.Value
+				}
+			case "destination_account":
+				if v.Kind != yaml.ScalarNode {
+					err = p.fail(v, f.path, "want a 12-digit AWS account id, got %s", describe(v))
+				} else if err = p.account(v, f.path); err == nil {
+					in.Expect.DestinationAccount = v.Value
+				}
+			case "destination_bucket":
+				in.Expect.DestinationBucket, err = p.destinationBucket(v, f.path)
+			case "rtc":
+				in.Expect.RTC, err = ptrOf(p.boolean(f.v, f.path))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if in.Buckets == nil {
+			return nil, p.fail(resolve(item), join(at, "buckets"), "missing (an intent entry names the buckets it declares replication for)")
+		}
+		if in.Expect.empty() {
+			return nil, p.fail(resolve(item), at, "declares nothing: set destination_region, destination_account, destination_bucket or rtc")
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// destinationBucket reads a bucket name or S3 bucket ARN and returns the ARN.
+func (p *settingsParser) destinationBucket(n *yaml.Node, keyPath string) (string, error) {
+	if n.Kind == yaml.ScalarNode && !isNull(n) {
+		name := strings.TrimPrefix(n.Value, "arn:aws:s3:::")
+		if bucketName.MatchString(name) && !strings.Contains(name, "..") {
+			return "arn:aws:s3:::" + name, nil
+		}
+	}
+	return "", p.fail(n, keyPath, "want a bucket name or arn:aws:s3:::NAME, got %s", describe(n))
 }

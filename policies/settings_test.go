@@ -75,6 +75,7 @@ func TestLoadSettingsFull(t *testing.T) {
 			{Check: "CRR-015", Buckets: []string{"*"}, Reason: "console-made rules, rewritten with Terraform", Owner: "platform",
 				Expires: day("2027-01-15"), Line: 36},
 		},
+		Intent: []Intent{},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings:\n got %+v\nwant %+v", got, want)
@@ -107,7 +108,7 @@ func TestLoadSettingsEmpty(t *testing.T) {
 func TestLoadSettingsNotAMapping(t *testing.T) {
 	path := filepath.Join("testdata", "settings", "not-a-mapping.yaml")
 	_, err := LoadSettings(path, testCatalogue())
-	want := path + ":1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers), got a list"
+	want := path + ":1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent), got a list"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
 	}
@@ -142,7 +143,7 @@ func TestParseSettingsErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"unknown top-level key", "versoin: 1\n",
-			"crrscan.yaml:1: versoin: unknown key (known: version, scope, requirements, overrides, severity, waivers)"},
+			"crrscan.yaml:1: versoin: unknown key (known: version, scope, requirements, overrides, severity, waivers, intent)"},
 		{"unknown scope key", "version: 1\n# which buckets\nscope:\n  bukcets: [\"*\"]\n",
 			"crrscan.yaml:4: scope.bukcets: unknown key (known: buckets, exclude, tags, include_replicas)"},
 		{"unknown requirement", "requirements:\n  rtc: true\n  rto: 15\n",
@@ -223,10 +224,24 @@ func TestParseSettingsErrors(t *testing.T) {
 			`crrscan.yaml:1: version: unsupported settings version 2 (this crrscan reads version 1)`},
 		{"version as text", "version: one\n",
 			`crrscan.yaml:1: version: want 1, got "one"`},
-		{"intent is reserved", "version: 1\nintent:\n  acme-*: {region: eu-west-1}\n",
-			`crrscan.yaml:2: intent: reserved for declaring each bucket's expected replication (CRR-092); not supported yet`},
+		{"intent a mapping", "version: 1\nintent:\n  acme-*: {region: eu-west-1}\n",
+			`crrscan.yaml:3: intent: want a list of intent entries ({buckets, destination_region, destination_account, destination_bucket, rtc}), got a mapping`},
+		{"intent without buckets", "intent:\n  - destination_region: eu-west-1\n",
+			`crrscan.yaml:2: intent[0].buckets: missing (an intent entry names the buckets it declares replication for)`},
+		{"intent declaring nothing", "intent:\n  - buckets: [acme-*]\n",
+			`crrscan.yaml:2: intent[0]: declares nothing: set destination_region, destination_account, destination_bucket or rtc`},
+		{"intent unknown key", "intent:\n  - buckets: [acme-*]\n    region: eu-west-1\n",
+			`crrscan.yaml:3: intent[0].region: unknown key (known: buckets, destination_region, destination_account, destination_bucket, rtc)`},
+		{"intent bad region", "intent:\n  - buckets: [acme-*]\n    destination_region: Ireland\n",
+			`crrscan.yaml:3: intent[0].destination_region: want a region name such as eu-west-1, got "Ireland"`},
+		{"intent bad account", "intent:\n  - buckets: [acme-*]\n    destination_account: 1234\n",
+			`crrscan.yaml:3: intent[0].destination_account: want a 12-digit AWS account id, got "1234"`},
+		{"intent bad bucket", "intent:\n  - buckets: [acme-*]\n    destination_bucket: Not_A_Bucket\n",
+			`crrscan.yaml:3: intent[0].destination_bucket: want a bucket name or arn:aws:s3:::NAME, got "Not_A_Bucket"`},
+		{"intent rtc not a boolean", "intent:\n  - buckets: [acme-*]\n    rtc: sometimes\n",
+			`crrscan.yaml:3: intent[0].rtc: want true or false, got "sometimes"`},
 		{"a plain string", "hello\n",
-			`crrscan.yaml:1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers), got "hello"`},
+			`crrscan.yaml:1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent), got "hello"`},
 		{"invalid YAML", "scope:\n  buckets: [a,\n",
 			`crrscan.yaml:2: invalid YAML: did not find expected node content`},
 		// The YAML parser names the line of the mapping it was reading.
@@ -525,5 +540,54 @@ func TestDefaultRequirementsMatchRego(t *testing.T) {
 		if got := canonical(rs[0].Bindings["x"]); got != want {
 			t.Errorf("settings %v: Rego sees %s, Go's defaults are %s", canonical(settings), got, want)
 		}
+	}
+}
+
+// TestIntentResolve: intent entries parse into declared keys (a bucket name becomes
+// its ARN) and resolve per bucket like overrides: every matching entry in file
+// order, later keys winning; a bucket no entry matches has no intent.
+func TestIntentResolve(t *testing.T) {
+	src := `intent:
+  - buckets: ["acme-*"]
+    destination_region: eu-west-1
+    destination_account: "444455556666"
+    rtc: true
+  - buckets: ["acme-invoices-*"]
+    destination_bucket: acme-invoices-dr
+    rtc: false
+  - buckets: ["acme-logs"]
+    destination_bucket: arn:aws:s3:::acme-logs-dr
+`
+	set, err := ParseSettings("crrscan.yaml", []byte(src), testCatalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Intent) != 3 || set.Intent[1].Line != 6 {
+		t.Fatalf("intent entries %+v", set.Intent)
+	}
+	today := day("2026-11-25")
+	cases := map[string]*BucketIntent{
+		"acme-media": {DestinationRegion: "eu-west-1", DestinationAccount: "444455556666", RTC: ptr(true)},
+		"acme-invoices-2026": {DestinationRegion: "eu-west-1", DestinationAccount: "444455556666",
+			DestinationBucket: "arn:aws:s3:::acme-invoices-dr", RTC: ptr(false)},
+		"acme-logs": {DestinationRegion: "eu-west-1", DestinationAccount: "444455556666",
+			DestinationBucket: "arn:aws:s3:::acme-logs-dr", RTC: ptr(true)},
+		"other": nil,
+	}
+	for bucket, want := range cases {
+		got := set.Resolve(bucket, today).Intent
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: intent %+v, want %+v", bucket, got, want)
+		}
+	}
+	doc, err := json.Marshal(set.Resolve("acme-invoices-2026", today))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), `"intent":{"destination_region":"eu-west-1","destination_account":"444455556666","destination_bucket":"arn:aws:s3:::acme-invoices-dr","rtc":false}`) {
+		t.Errorf("input.settings: %s", doc)
+	}
+	if doc, _ := json.Marshal(DefaultSettings().Resolve("other", today)); strings.Contains(string(doc), "intent") {
+		t.Errorf("no intent, yet input.settings has one: %s", doc)
 	}
 }

@@ -53,10 +53,14 @@ func listed(name, region string) s3types.Bucket {
 	return b
 }
 
-func scanFake(t *testing.T, answers map[string]any) (*Snapshot, *fakeAWS) {
+func scanFake(t *testing.T, answers map[string]any, opts ...func(*Options)) (*Snapshot, *fakeAWS) {
 	t.Helper()
 	f := &fakeAWS{answers: answers}
-	snap, err := Scan(context.Background(), f, Options{Concurrency: 4})
+	o := Options{Concurrency: 4}
+	for _, set := range opts {
+		set(&o)
+	}
+	snap, err := Scan(context.Background(), f, o)
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}

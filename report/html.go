@@ -89,6 +89,8 @@ type htmlPage struct {
 
 	Map *mapView
 
+	Drift *driftView // nil without a baseline
+
 	Findings       []findingView
 	WaivedFindings []findingView
 	ErrorFindings  []findingView
@@ -231,6 +233,9 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 		p.Map = layoutMap(buckets, edges, fs)
 	}
 	p.Filters = filters(fs)
+	if r.Drift != nil {
+		p.Drift = newDriftView(r.Drift)
+	}
 	return p, nil
 }
 
@@ -504,4 +509,68 @@ func filters(fs []Finding) []filterSelect {
 		{Key: "account", Label: "Account", Options: options(count(func(f Finding) string { return f.AccountID }), nil)},
 		{Key: "region", Label: "Region", Options: options(count(func(f Finding) string { return f.Region }), nil)},
 	}
+}
+
+// driftView is the template's view of a Drift; strings are made readable.
+type driftView struct {
+	Since                                    string
+	FindingsCompared                         bool
+	New, Resolved, StillOpen, ChangedFinding int
+	FindingRows                              []driftFindingView
+	ConfigCompared                           bool
+	Changes, BucketsChanged                  int
+	ChangeRows                               []driftChangeView
+	NotCompared                              []string
+	Notes                                    []string
+}
+
+type driftFindingView struct {
+	Change, Class                    string // Class: a pill class (warn for new, ok for resolved)
+	Severity, CheckID                string
+	Account, Region, Bucket, Message string
+	Fingerprint                      string
+}
+
+type driftChangeView struct {
+	Account, Region, Bucket, Rule string
+	Change, Before, After         string
+}
+
+func newDriftView(d *Drift) *driftView {
+	v := &driftView{Since: readableLine(driftSince(d)), Notes: readableLines(d.Notes)}
+	if f := d.Findings; f != nil {
+		v.FindingsCompared = true
+		v.New, v.Resolved, v.StillOpen, v.ChangedFinding = len(f.New), len(f.Resolved), len(f.StillOpen), d.Summary.ChangedFindings
+		for _, e := range driftFindingRows(f) {
+			class := ""
+			switch e.change {
+			case "new":
+				class = "warn"
+			case "resolved":
+				class = "ok"
+			}
+			v.FindingRows = append(v.FindingRows, driftFindingView{
+				Change: readableLine(e.change), Class: class, Severity: readableLine(e.f.Severity), CheckID: readableLine(e.f.CheckID),
+				Account: readableLine(e.f.AccountID), Region: readableLine(e.f.Region), Bucket: readableLine(e.f.Bucket),
+				Message: readableLine(e.f.Message), Fingerprint: readableLine(e.f.Fingerprint),
+			})
+		}
+	}
+	if c := d.Configuration; c != nil {
+		v.ConfigCompared = true
+		v.Changes, v.BucketsChanged = d.Summary.ConfigurationChanges, d.Summary.BucketsChanged
+		for _, b := range c.Buckets {
+			for _, ch := range b.Changes {
+				v.ChangeRows = append(v.ChangeRows, driftChangeView{
+					Account: readableLine(b.AccountID), Region: readableLine(b.Region), Bucket: readableLine(b.Bucket),
+					Rule: readableLine(ch.RuleID), Change: ChangeLabel(ch.Kind),
+					Before: readableLine(ch.Before), After: readableLine(ch.After),
+				})
+			}
+			if len(b.NotCompared) > 0 {
+				v.NotCompared = append(v.NotCompared, readableLine(b.Bucket+": "+strings.Join(b.NotCompared, ", ")))
+			}
+		}
+	}
+	return v
 }

@@ -46,6 +46,9 @@ func (*Markdown) Write(w io.Writer, r *Result) error {
 	c := countFindings(r.Findings)
 	markdownTitle(&b, r, c)
 	markdownSummary(&b, r, c)
+	if r.Drift != nil {
+		markdownDrift(&b, r.Drift)
+	}
 	sorted := markdownOrder(r.Findings)
 	markdownFindings(&b, sorted)
 	markdownFixes(&b, r, sorted)
@@ -408,4 +411,60 @@ func htmlText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// markdownDrift writes the drift section: counts, the findings that are new, resolved
+// or changed status (at most markdownMaxRows), the configuration changes (at most
+// markdownMaxRows), what could not be compared, and the notes.
+func markdownDrift(b *bytes.Buffer, d *Drift) {
+	fmt.Fprintf(b, "### Drift since the baseline%s\n\n", markdownText(driftSince(d)))
+	if f := d.Findings; f != nil {
+		fmt.Fprintf(b, "**Findings:** %d new, %d resolved, %d still open (%d changed status or severity).\n\n",
+			len(f.New), len(f.Resolved), len(f.StillOpen), d.Summary.ChangedFindings)
+		rows := driftFindingRows(f)
+		if len(rows) > 0 {
+			b.WriteString("| Change | Severity | Check | Bucket | Account / Region | Message |\n|:--|:--|:--|:--|:--|:--|\n")
+			for i, e := range rows {
+				if i == markdownMaxRows {
+					fmt.Fprintf(b, "\n… and %d more: the JSON report lists every one.\n", len(rows)-i)
+					break
+				}
+				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", markdownCell(e.change), markdownCell(e.f.Severity),
+					markdownCell(e.f.CheckID), markdownCell(e.f.Bucket), markdownCell(e.f.AccountID)+" / "+markdownCell(e.f.Region),
+					markdownCell(e.f.Message))
+			}
+			b.WriteString("\n")
+		}
+	}
+	if c := d.Configuration; c != nil {
+		fmt.Fprintf(b, "**Configuration:** %s on %s.\n\n", plural(d.Summary.ConfigurationChanges, "change"), plural(d.Summary.BucketsChanged, "bucket"))
+		n := 0
+		for _, bd := range c.Buckets {
+			for _, ch := range bd.Changes {
+				if n == 0 {
+					b.WriteString("| Bucket | Account / Region | Rule | Change | Before | After |\n|:--|:--|:--|:--|:--|:--|\n")
+				}
+				if n == markdownMaxRows {
+					fmt.Fprintf(b, "\n… and %d more: the JSON report lists every one.\n", d.Summary.ConfigurationChanges-n)
+				}
+				if n < markdownMaxRows {
+					fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", markdownCell(bd.Bucket),
+						markdownCell(bd.AccountID)+" / "+markdownCell(bd.Region), markdownCell(ch.RuleID),
+						markdownText(ChangeLabel(ch.Kind)), markdownCell(ch.Before), markdownCell(ch.After))
+				}
+				n++
+			}
+		}
+		if n > 0 {
+			b.WriteString("\n")
+		}
+		for _, bd := range c.Buckets {
+			if len(bd.NotCompared) > 0 {
+				fmt.Fprintf(b, "Not compared on %s: %s (a read failed in one of the scans).\n\n", markdownText(bd.Bucket), markdownText(strings.Join(bd.NotCompared, ", ")))
+			}
+		}
+	}
+	for _, note := range d.Notes {
+		fmt.Fprintf(b, "> %s\n\n", markdownText(note))
+	}
 }

@@ -27,6 +27,9 @@ type Result struct {
 	Scan          ScanInfo  `json:"scan"`
 	Summary       Summary   `json:"summary"`
 	Findings      []Finding `json:"findings"`
+	// Drift is what changed since a baseline (scan --baseline, crrscan diff); absent
+	// without one. See drift.go.
+	Drift *Drift `json:"drift,omitempty"`
 	// Map is the replication graph the HTML report draws; it is not part of the JSON
 	// contract. The pipeline fills it from the snapshot (see ReplicationMap).
 	Map ReplicationMap `json:"-"`

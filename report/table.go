@@ -52,6 +52,12 @@ func (t *Table) Write(w io.Writer, r *Result) error {
 	}
 	fmt.Fprintln(bw)
 	t.writeSummary(bw, r)
+	if r.Drift != nil {
+		fmt.Fprintln(bw)
+		if err := t.writeDrift(bw, r.Drift); err != nil {
+			return err
+		}
+	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
@@ -239,4 +245,94 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// driftValueWidth is the widest a before or after value grows before it wraps.
+const driftValueWidth = 40
+
+// writeDrift writes the drift section: a line of counts, the findings that are new,
+// resolved or changed status (still-open ones are in the findings table), the
+// configuration changes per bucket, and what could not be compared.
+func (t *Table) writeDrift(w io.Writer, d *Drift) error {
+	fmt.Fprintf(w, "Drift since the baseline%s\n", driftSince(d))
+	if f := d.Findings; f != nil {
+		fmt.Fprintf(w, "Findings: %d new, %d resolved, %d still open (%d changed status or severity)\n",
+			len(f.New), len(f.Resolved), len(f.StillOpen), d.Summary.ChangedFindings)
+		var rows [][]string
+		for _, e := range driftFindingRows(f) {
+			rows = append(rows, []string{e.change, terminalText(e.f.Severity), terminalText(e.f.CheckID),
+				terminalText(e.f.AccountID), terminalText(e.f.Region), terminalText(e.f.Bucket), terminalText(e.f.Message)})
+		}
+		if len(rows) > 0 {
+			header := []string{"Change", "Severity", "Check", "Account", "Region", "Bucket", "Message"}
+			if err := t.renderDriftRows(w, header, rows, map[int]int{6: t.messageColumnWidth(header, rows)}, 1); err != nil {
+				return err
+			}
+		}
+	}
+	if c := d.Configuration; c != nil {
+		fmt.Fprintf(w, "Configuration: %s on %s\n", plural(d.Summary.ConfigurationChanges, "change"), plural(d.Summary.BucketsChanged, "bucket"))
+		var rows [][]string
+		for _, b := range c.Buckets {
+			for _, ch := range b.Changes {
+				rows = append(rows, []string{terminalText(b.AccountID), terminalText(b.Region), terminalText(b.Bucket),
+					cmpDash(terminalText(ch.RuleID)), ChangeLabel(ch.Kind), cmpDash(terminalText(ch.Before)), cmpDash(terminalText(ch.After))})
+			}
+		}
+		if len(rows) > 0 {
+			header := []string{"Account", "Region", "Bucket", "Rule", "Change", "Before", "After"}
+			if err := t.renderDriftRows(w, header, rows, map[int]int{5: driftValueWidth, 6: driftValueWidth}, -1); err != nil {
+				return err
+			}
+		}
+		for _, b := range c.Buckets {
+			if len(b.NotCompared) > 0 {
+				fmt.Fprintf(w, "Not compared on %s: %s (a read failed in one of the scans)\n", terminalText(b.Bucket), strings.Join(b.NotCompared, ", "))
+			}
+		}
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "Note: %s\n", terminalText(n))
+	}
+	return nil
+}
+
+// renderDriftRows renders a drift table; wrap gives the columns that wrap and their
+// width; sevCol is the severity column to colour (-1 for none).
+func (t *Table) renderDriftRows(w io.Writer, header []string, rows [][]string, wrap map[int]int, sevCol int) error {
+	symbols := tw.NewSymbols(tw.StyleASCII)
+	if t.Options.Color {
+		symbols = tw.NewSymbols(tw.StyleLight)
+	}
+	cb := tablewriter.NewConfigBuilder()
+	for col, width := range wrap {
+		for _, row := range rows {
+			row[col] = wrapText(row[col], width)
+		}
+		cb = cb.ForColumn(col).WithMaxWidth(width + 2).Build()
+	}
+	cfg := cb.Row().Formatting().WithAutoWrap(tw.WrapNormal).Build().Build().Build()
+	tbl := tablewriter.NewTable(w,
+		tablewriter.WithConfig(cfg),
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: symbols})))
+	tbl.Header(header)
+	if sevCol >= 0 {
+		for _, row := range rows {
+			row[sevCol] = t.severity(row[sevCol])
+		}
+	}
+	if err := tbl.Bulk(rows); err != nil {
+		return fmt.Errorf("drift table rows: %w", err)
+	}
+	if err := tbl.Render(); err != nil {
+		return fmt.Errorf("render drift table: %w", err)
+	}
+	return nil
+}
+
+func cmpDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -23,9 +23,10 @@ Usage:
   crrscan scan [flags]            scan the account of your AWS credentials (or a snapshot)
   crrscan checks list [--format]  list the checks (ids, severities, titles)
   crrscan checks explain ID       show one check: what it means and how to fix it
+  crrscan diff OLD.json NEW.json  what changed between two scans (findings, configuration)
   crrscan version                 print the version
 
-Run 'crrscan scan --help' for the scan flags.
+Run 'crrscan scan --help' for the scan flags, 'crrscan diff --help' for drift.
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on;
 2 usage or settings error (nothing scanned); 3 scan incomplete (some reads failed).
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, s streams) (int, error) {
 		return runScan(ctx, args[1:], s)
 	case "checks":
 		return runChecks(ctx, args[1:], s)
+	case "diff":
+		return runDiff(ctx, args[1:], s)
 	case "version", "--version":
 		fmt.Fprintf(s.out, "crrscan %s\n", version)
 		return 0, nil

@@ -31,6 +31,9 @@ Examples:
   crrscan scan --org --role-name CrrscanAudit --regions us-east-1,eu-west-1
   crrscan scan --snapshot-out estate.json            # keep the evidence
   crrscan scan --from-snapshot estate.json --format json --fail-on critical
+  crrscan scan --baseline prev/crrscan.json --fail-on-new --snapshot-out crrscan.snapshot.json
+                                                     # what changed since prev/ (and its
+                                                     # crrscan.snapshot.json); fail only on new findings
   crrscan scan --config crrscan.yaml                 # scope, requirements, severities, waivers
   crrscan scan --endpoint-url http://127.0.0.1:5000  # an emulator such as moto
 
@@ -54,6 +57,9 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		failOn       = fs.String("fail-on", "high", "exit 1 when an open finding is at or above this `severity`: critical|high|medium|low|info|none")
 		snapshotOut  = fs.String("snapshot-out", "", "write what was collected to this snapshot `file` (JSON)")
 		fromSnapshot = fs.String("from-snapshot", "", "evaluate this snapshot `file` instead of calling AWS (no credentials needed)")
+		baseline     = fs.String("baseline", "", "compare with this previous result `file` (crrscan.json): new, resolved and still-open findings, and configuration drift from its snapshot")
+		baselineSnap = fs.String("baseline-snapshot", "", "the baseline's snapshot `file` (default: NAME.snapshot.json beside --baseline, when it exists)")
+		failOnNew    = fs.Bool("fail-on-new", false, "exit 1 only for findings at or above --fail-on that are new against --baseline")
 		concurrency  = fs.Int("concurrency", scanner.DefaultConcurrency, "maximum concurrent AWS reads and evaluations")
 		configFile   = fs.String("config", "", "settings `file` (crrscan.yaml): scope, requirements, severity overrides, waivers")
 		todayFlag    = fs.String("today", "", "judge waiver expiry as of this `date` (YYYY-MM-DD, UTC; default: the scan's start date)")
@@ -99,6 +105,9 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	if err := checkAccountFlags(*org, accountIDs, *roleName, *externalID, profiles); err != nil {
 		return 0, app.UsageError(err)
 	}
+	if (*failOnNew || *baselineSnap != "") && *baseline == "" {
+		return 0, app.UsageError(errorf("--fail-on-new and --baseline-snapshot need --baseline: the previous scan's crrscan.json"))
+	}
 	if *fromSnapshot != "" && (len(profiles) > 0 || *endpointURL != "" || *org || len(accountIDs) > 0 || len(regionNames) > 0) {
 		return 0, app.UsageError(errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}
@@ -140,6 +149,11 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		Stderr:       stderr,
 		Status:       status,
 		Logger:       logger,
+
+		// Drift against a previous scan.
+		Baseline:         *baseline,
+		BaselineSnapshot: *baselineSnap,
+		FailOnNew:        *failOnNew,
 	})
 }
 

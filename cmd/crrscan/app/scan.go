@@ -38,6 +38,11 @@ type ScanConfig struct {
 	OutputDir string
 	// FailOn is the severity threshold for exit code 1.
 	FailOn report.FailOn
+	// Baseline, when set, is a previous result to compare with (the result's
+	// drift); BaselineSnapshot is its snapshot ("" looks beside it: SnapshotBeside).
+	Baseline, BaselineSnapshot string
+	// FailOnNew makes exit code 1 count only findings new against Baseline.
+	FailOnNew bool
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
 	// SettingsFile is the settings file (crrscan.yaml); "" uses the defaults.
@@ -99,6 +104,13 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(err)
 		}
 	}
+	var baseline *Baseline
+	if cfg.Baseline != "" {
+		// Before the scan, and before --snapshot-out or a report may overwrite it.
+		if baseline, err = LoadBaseline(cfg.Baseline, cfg.BaselineSnapshot); err != nil {
+			return 0, err
+		}
+	}
 
 	started := cfg.Now().UTC()
 	today := cfg.Today
@@ -137,12 +149,18 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			Source:         source,
 		},
 		infos, findings, outcomes)
+	if baseline != nil {
+		res.Drift = baseline.Drift(res, snap, cfg.SnapshotOut)
+	}
 
 	if err := render(cfg, writers, res); err != nil {
 		return 0, err
 	}
 	if !res.Scan.Complete {
 		fmt.Fprintln(cfg.Stderr, incompleteLine(snap))
+	}
+	if cfg.FailOnNew {
+		return res.ExitCodeNew(cfg.FailOn), nil
 	}
 	return res.ExitCode(cfg.FailOn), nil
 }

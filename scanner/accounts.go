@@ -213,7 +213,7 @@ func (col *collector) orgAccounts(ctx context.Context, caller *scanAccount, snap
 		}
 		if state != string(orgtypes.AccountStateActive) {
 			snap.SkippedAccounts = append(snap.SkippedAccounts, SkippedAccount{ID: id, Name: aws.ToString(a.Name), State: state})
-			col.log.Warn("account skipped: it is not ACTIVE", "account", id, "state", state)
+			col.log.Warn("account skipped: it is not ACTIVE", "account", id, "name", aws.ToString(a.Name), "state", state)
 			continue
 		}
 		if id == caller.id {

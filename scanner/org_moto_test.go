@@ -20,24 +20,6 @@ func orgClients(endpoint string) Clients {
 	return newLimitedClients(cfg, RateLimits{})
 }
 
-// crossAccountRules make a proxy answer as AWS would when an account reads
-// another's buckets without a grant: AccessDenied. A scan that reads a pair's
-// destination with the source account's credentials then sees nothing.
-func crossAccountRules(e *scantest.OrgEstate) []scantest.Rule {
-	var rules []scantest.Rule
-	for owner, names := range e.Buckets {
-		for other := range e.Buckets {
-			if other == owner {
-				continue
-			}
-			for _, n := range names {
-				rules = append(rules, scantest.Rule{Account: other, Bucket: n})
-			}
-		}
-	}
-	return rules
-}
-
 func seedOrg(t *testing.T, url string) *scantest.OrgEstate {
 	t.Helper()
 	e, err := scantest.SeedOrgEstate(context.Background(), url)
@@ -49,7 +31,7 @@ func seedOrg(t *testing.T, url string) *scantest.OrgEstate {
 
 func newOrgProxy(t *testing.T, m *scantest.Moto, e *scantest.OrgEstate, f scantest.Faults, rules ...scantest.Rule) *scantest.Proxy {
 	t.Helper()
-	p := scantest.NewFaultProxy(m.URL, f, append(rules, crossAccountRules(e)...)...)
+	p := scantest.NewFaultProxy(m.URL, f, append(rules, e.CrossAccountRules()...)...)
 	p.RegisterKey("testing", e.Management)
 	t.Cleanup(p.Close)
 	return p
@@ -120,7 +102,7 @@ func TestScanMotoOrganization(t *testing.T) {
 		t.Errorf("roles = %s", mustJSON(t, snap.Roles))
 	}
 	denied := 0
-	for i := range len(crossAccountRules(e)) {
+	for i := range len(e.CrossAccountRules()) {
 		denied += p.Hits(i)
 	}
 	if denied != 0 {

@@ -226,3 +226,28 @@ func destinationPolicy(role, bucket string) string {
 		`{"Sid":"Versioning","Effect":"Allow","Principal":{"AWS":"` + role + `"},` +
 		`"Action":["s3:GetBucketVersioning","s3:PutBucketVersioning"],"Resource":"arn:aws:s3:::` + bucket + `"}]}`
 }
+
+// CrossAccountRules make a proxy answer as AWS would when an account reads
+// another account's buckets without a grant: AccessDenied. A scan that read a
+// pair's destination with the source account's credentials would then see
+// nothing. Register the management account's static key with the proxy
+// (Proxy.RegisterKey("testing", e.Management)) for its requests to count.
+func (e *OrgEstate) CrossAccountRules() []Rule {
+	var owners []string
+	for owner := range e.Buckets {
+		owners = append(owners, owner)
+	}
+	sort.Strings(owners)
+	var rules []Rule
+	for _, owner := range owners {
+		for _, other := range owners {
+			if other == owner {
+				continue
+			}
+			for _, n := range e.Buckets[owner] {
+				rules = append(rules, Rule{Account: other, Bucket: n})
+			}
+		}
+	}
+	return rules
+}

@@ -327,8 +327,11 @@ func incompleteLine(s *scanner.Snapshot) string {
 	if linked > 0 {
 		line += fmt.Sprintf("; %d linked resources (destinations, roles, KMS keys) were not fully read", linked)
 	}
-	if len(s.Errors) > 0 {
-		line += fmt.Sprintf("; %d account-level reads failed, so buckets may be missing", len(s.Errors))
+	switch n := len(s.Errors); {
+	case n == 1:
+		line += "; 1 account-level read failed, so buckets may be missing"
+	case n > 1:
+		line += fmt.Sprintf("; %d account-level reads failed, so buckets may be missing", n)
 	}
 	return line + "; see the CRR-090 findings"
 }

@@ -426,7 +426,7 @@ func timeline(r benchResult) string {
 	if r.SampleEveryMS > 0 {
 		s = s[:min(len(s), int(r.ScanSeconds*1000/r.SampleEveryMS)+1)]
 	}
-	if len(s) < timelineColumns {
+	if len(s) < timelineColumns || r.LatencyMS == 0 {
 		return ""
 	}
 	blocks := []rune(" ▁▂▃▄▅▆▇█")
@@ -674,8 +674,13 @@ func TestBenchTable(t *testing.T) {
 	}
 	for _, r := range rs {
 		if r.LatencyMS == 0 {
-			fmt.Fprintf(&buf, "  memory at %d buckets (latency 0): peak RSS %s after collection, %s after evaluation\n",
-				r.Buckets, mb(r.PeakRSSScanKB), mb(r.PeakRSSEvalKB))
+			fmt.Fprintf(&buf, "  memory at %d buckets (latency 0): peak RSS %s after collection", r.Buckets, mb(r.PeakRSSScanKB))
+			if r.Evaluated {
+				fmt.Fprintf(&buf, ", %s after evaluation (%s, %d at a time)", mb(r.PeakRSSEvalKB), r.EvalMode, r.EvalConcurrency)
+			} else {
+				fmt.Fprintf(&buf, " (not evaluated: make bench BENCH_MEMORY_EVAL=1)")
+			}
+			fmt.Fprintf(&buf, "; collection took %.0f s against a rate-limit bound of %.0f s\n", r.ScanSeconds, r.RateBoundSecs)
 		}
 	}
 	os.Stdout.Write(buf.Bytes())

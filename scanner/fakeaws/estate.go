@@ -25,10 +25,14 @@ type Estate struct {
 	// ExternalID, when set, must accompany every AssumeRole.
 	ExternalID string
 
-	Buckets  []*Bucket
-	Roles    []*Role
+	// Buckets are every account's buckets (names are global).
+	Buckets []*Bucket
+	// Roles are the IAM roles of every account.
+	Roles []*Role
+	// Policies are the managed policies: every account's and AWS managed ones.
 	Policies []*ManagedPolicy
-	Keys     []*Key
+	// Keys are the KMS keys of every account and region.
+	Keys []*Key
 }
 
 // DefaultAccessRole is the role AssumeRole accepts when Estate.AccessRole is "".

@@ -500,3 +500,56 @@ func TestNightlyRecipe(t *testing.T) {
 		t.Errorf("the baseline is not night 2's result: %+v", r.Drift)
 	}
 }
+
+// TestIntentOnMoto: the guide's pair on moto, judged against declared intent
+// (crrscan.yaml): as declared, no CRR-092; declared elsewhere and with RTC, one
+// CRR-092 (high) on the rule naming both differences; a declared bucket without
+// replication, CRR-092 too.
+func TestIntentOnMoto(t *testing.T) {
+	requireMoto(t)
+	a := awsCLI{t: t, endpoint: moto.URL, dir: t.TempDir()}
+	a.pair("intent-src", "us-east-1", "intent-dst", "eu-west-1", "crr-intent", guideTrust, "Enabled")
+	a.bucket("intent-lonely", "us-east-1")
+	a.run("s3api", "put-bucket-versioning", "--bucket", "intent-lonely", "--versioning-configuration", "Status=Enabled")
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "crrscan.snapshot.json")
+	driftScan(t, dir)
+	judge := func(settings string) map[string]report.Finding {
+		t.Helper()
+		cfg := filepath.Join(t.TempDir(), "crrscan.yaml")
+		if err := os.WriteFile(cfg, []byte(settings), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		res := runCrrscan(t, nil, "scan", "--from-snapshot", snap, "--config", cfg, "--format", "json", "--output-dir", out)
+		if res.code == 2 {
+			t.Fatalf("scan: %s", res.stderr)
+		}
+		got := map[string]report.Finding{}
+		for _, f := range readResult(t, filepath.Join(out, "crrscan.json")).Findings {
+			if f.CheckID == "CRR-092" {
+				got[f.Bucket] = f
+			}
+		}
+		return got
+	}
+	asDeclared := judge("intent:\n  - buckets: [intent-src]\n    destination_region: eu-west-1\n    destination_account: \"" + motoAccount + "\"\n    destination_bucket: intent-dst\n    rtc: false\n")
+	if len(asDeclared) != 0 {
+		t.Errorf("estate as declared, yet CRR-092: %v", asDeclared)
+	}
+	drifted := judge("intent:\n  - buckets: [\"intent-*\"]\n    destination_region: ap-southeast-2\n    rtc: true\n  - buckets: [intent-dst]\n    rtc: false\n")
+	f, ok := drifted["intent-src"]
+	if !ok || f.Severity != "high" || f.Status != report.StatusFail || f.RuleID != "crr-all" ||
+		f.Message != `Bucket intent-src: rule "crr-all" differs from the declared replication: destination region is eu-west-1, declared ap-southeast-2; Replication Time Control is off, declared on` {
+		t.Errorf("CRR-092 on intent-src: %+v", f)
+	}
+	if f, ok := drifted["intent-lonely"]; !ok || !strings.Contains(f.Message, "it has no replication configuration") {
+		t.Errorf("CRR-092 on intent-lonely: %+v", f)
+	}
+	if f, ok := drifted["intent-dst"]; !ok || f.Message != "Bucket intent-dst is declared to replicate into region ap-southeast-2, without Replication Time Control, but it has no replication configuration" {
+		t.Errorf("CRR-092 on intent-dst (later entries win for the keys they set): %+v", f)
+	}
+	if len(drifted) != 3 {
+		t.Errorf("CRR-092 on %v", keys(drifted))
+	}
+}

@@ -19,27 +19,29 @@ import (
 // RateLimits are the requests per second the scanner sends to each service, per
 // account (every region of the account shares the limit), counting retries. They
 // keep a scan below the throttles AWS applies per account, which the account's
-// other workloads share: throttling still happens (the SDK then backs off and
-// retries), but the scan does not cause it. A zero field takes the default; a
-// field of math.Inf(1) removes that limit.
+// other workloads share: throttling may still happen (the SDK then backs off and
+// retries), but the scan does not cause it on its own. AWS publishes few of these
+// rates; the defaults are conservative choices, not AWS figures. A zero field
+// takes the default; a field of math.Inf(1) removes that limit.
 type RateLimits struct {
 	// S3 covers ListBuckets, HeadBucket and the bucket-configuration reads. AWS
 	// publishes no rate for them (its published S3 rates are per prefix, for
-	// objects); the default stays well below where they are known to slow down.
+	// objects).
 	S3 float64
-	// IAM is AWS's rule of thumb for IAM reads: about 20 per second per account,
-	// shared by everything in the account (IAM's quotas page; "Rate exceeded").
+	// IAM covers the role and policy reads. IAM throttles per account ("Rate
+	// exceeded") without publishing a rate; about 20 per second is the usual
+	// ceiling for a well-behaved client.
 	IAM float64
-	// STS covers GetCallerIdentity and AssumeRole, far below STS's per-account quota.
+	// STS covers GetCallerIdentity and AssumeRole.
 	STS float64
-	// KMS covers DescribeKey and GetKeyPolicy, far below KMS's per-account,
+	// KMS covers DescribeKey and GetKeyPolicy, a small share of KMS's per-account,
 	// per-region request quotas.
 	KMS float64
-	// Organizations covers ListAccounts, which Organizations throttles hard.
+	// Organizations covers ListAccounts, which Organizations throttles at low rates.
 	Organizations float64
 	// Account covers Account Management's ListRegions.
 	Account float64
-	// EC2 covers DescribeRegions, below EC2's refill rate for non-mutating actions (20/s).
+	// EC2 covers DescribeRegions, within EC2's bucket for non-mutating actions.
 	EC2 float64
 }
 

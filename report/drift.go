@@ -375,26 +375,14 @@ func bucketArn(arn, name string) string {
 
 // accountIn is the account id of a resource that is an account id or an ARN with one.
 func accountIn(resource string) string {
-	if isAccountID(resource) {
+	if scanner.ValidAccountID(resource) {
 		return resource
 	}
 	parts := strings.SplitN(resource, ":", 6)
-	if len(parts) == 6 && parts[0] == "arn" && isAccountID(parts[4]) {
+	if len(parts) == 6 && parts[0] == "arn" && scanner.ValidAccountID(parts[4]) {
 		return parts[4]
 	}
 	return ""
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // locate is a bucket's name, account and region as the snapshot knows them.

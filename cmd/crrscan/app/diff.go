@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,15 +222,8 @@ func readResultFile(path string) (*report.Result, error) {
 }
 
 func looksLikeSnapshot(path string) bool {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	var probe struct {
-		Buckets  json.RawMessage `json:"buckets"`
-		Findings json.RawMessage `json:"findings"`
-	}
-	return json.NewDecoder(bytes.NewReader(data)).Decode(&probe) == nil && probe.Buckets != nil && probe.Findings == nil
+	k, err := fileKind(path)
+	return err == nil && k == kindSnapshot
 }
 
 // readSnapshotFile reads a snapshot, and says so when the file is a result instead.

@@ -65,14 +65,14 @@ var catalogue = map[string]string{
 }
 
 // implemented reports whether this build must carry a catalogue id: every check from
-// CRR-001 to CRR-073, CRR-090 and CRR-091 (live verification, CRR-08x, and intent
-// drift, CRR-092, come with later issues).
+// CRR-001 to CRR-073, and CRR-090 to CRR-092 (live verification, CRR-08x, comes with a
+// later issue).
 func implemented(id string) bool {
 	var n int
 	if _, err := fmt.Sscanf(id, "CRR-%03d", &n); err != nil {
 		return false
 	}
-	return n <= 73 || n == 90 || n == 91
+	return n <= 73 || (n >= 90 && n <= 92)
 }
 
 func TestMetadata(t *testing.T) {

@@ -5,7 +5,6 @@
 package policies
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -23,7 +22,9 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/sourcegraph/conc/pool"
 
 	"github.com/crrscan/crrscan/report"
@@ -46,15 +47,19 @@ const (
 // ErrorCheckID is the check that reports collection errors.
 const ErrorCheckID = "CRR-090"
 
-// query evaluates every check at once: the deny objects keyed by package, and the
-// packages whose applies rule is true for the input.
-const query = `deny := {[pkg, f] | f := data.crr.checks[pkg].deny[_]}; applies := {pkg | data.crr.checks[pkg].applies == true}`
+// evaluationPackage is the package of the rules New generates to evaluate every check
+// at once. data.crr.lib is reserved for the built-in library, so no custom module can
+// add rules to it.
+const evaluationPackage = "crr.lib.zz_evaluation"
+
+// query reads the generated rules: [index in Engine.checks, deny values] for every
+// check that applies to the input.
+const query = "results := data." + evaluationPackage + ".results"
 
 // Engine holds the compiled checks and one prepared query. It is immutable after New
 // and safe for concurrent Evaluate calls.
 type Engine struct {
 	checks []check // sorted by id
-	byPkg  map[string]*check
 	query  rego.PreparedEvalQuery
 	digest string
 }
@@ -95,7 +100,7 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		}
 		return a.name < b.name
 	})
-	e := &Engine{byPkg: map[string]*check{}}
+	e := &Engine{}
 	owner := map[string]string{}
 	for _, n := range names {
 		cp := pkgs[n]
@@ -118,11 +123,12 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		return nil, fmt.Errorf("load policies: check %s is missing", ErrorCheckID)
 	}
 	sort.Slice(e.checks, func(i, j int) bool { return e.checks[i].ID < e.checks[j].ID })
-	for i := range e.checks {
-		e.byPkg[e.checks[i].pkg] = &e.checks[i]
-	}
 
-	opts := []func(*rego.Rego){rego.Query(query)}
+	gen, err := evaluationModule(e.checks)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	opts := []func(*rego.Rego){rego.Query(query), rego.ParsedModule(gen)}
 	for _, m := range mods {
 		opts = append(opts, rego.ParsedModule(m.parsed))
 	}
@@ -133,6 +139,29 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 	e.query = pq
 	e.digest = digest(mods)
 	return e, nil
+}
+
+// evaluationModule generates one rule body per check that names the check's package
+// explicitly: its deny values, only when the check applies (its applies rule is true,
+// or, for a check without one, the bucket is in scope). A check that does not apply is
+// never judged, so its deny rule is not evaluated either; the checks whose applies rule
+// already looks at deny evaluate it once (rules are cached within an evaluation).
+func evaluationModule(checks []check) (*ast.Module, error) {
+	var b strings.Builder
+	b.WriteString("package " + evaluationPackage + "\n\n")
+	for i, c := range checks {
+		name, err := json.Marshal(c.pkg)
+		if err != nil {
+			return nil, err
+		}
+		pkg := "data.crr.checks[" + string(name) + "]"
+		cond := "input.facts.in_scope == true"
+		if c.hasApplies {
+			cond = pkg + ".applies == true"
+		}
+		fmt.Fprintf(&b, "results contains [%d, [f | some f in %s.deny]] if %s\n\n", i, pkg, cond)
+	}
+	return ast.ParseModuleWithOpts("crrscan-evaluation.rego", b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
 }
 
 // loadModules parses the embedded modules and those of every policy directory.
@@ -215,18 +244,24 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: encode input: %w", in.Bucket.Arn, err)
 	}
-	val, err := ast.ValueFromReader(bytes.NewReader(doc))
+	val, err := jsonValue(doc)
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: convert input: %w", in.Bucket.Arn, err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val))
+	// Cancel the evaluation with ctx without the goroutine rego starts per query
+	// otherwise.
+	cancel := topdown.NewCancel()
+	stop := context.AfterFunc(ctx, cancel.Cancel)
+	defer stop()
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
+		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm))
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %w", in.Bucket.Arn, err)
 	}
 	if len(rs) != 1 {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %d results, want 1", in.Bucket.Arn, len(rs))
 	}
-	denies, applies, err := e.decode(rs[0].Bindings)
+	applies, denies, err := e.decode(rs[0].Bindings["results"])
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: %w", in.Bucket.Arn, err)
 	}
@@ -238,18 +273,14 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	ev := Evaluation{Findings: []report.Finding{}, Outcomes: map[string]string{}}
 	for i := range e.checks {
 		c := &e.checks[i]
-		applicable := in.Facts.InScope
-		if c.hasApplies {
-			applicable = applies[c.pkg]
-		}
-		if !applicable {
+		if !applies[i] {
 			continue
 		}
 		if slices.ContainsFunc(c.Requires, func(r string) bool { return unreadable[r] }) {
 			ev.Outcomes[c.ID] = OutcomeError
 			continue
 		}
-		ds := denies[c.pkg]
+		ds := denies[i]
 		if len(ds) == 0 {
 			ev.Outcomes[c.ID] = OutcomePass
 			continue
@@ -321,40 +352,179 @@ type deny struct {
 	Terraform   string         `json:"terraform"`
 }
 
-// decode reads the query's bindings: deny objects by package and the applies set.
-func (e *Engine) decode(b rego.Vars) (map[string][]deny, map[string]bool, error) {
-	rawDenies, ok := b["deny"].([]any)
+// rawTerm hands the query's result over as it is: decode reads the few values it needs
+// from it instead of converting the whole result to Go values first.
+func rawTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+// decode reads the generated rules' results: which checks apply (by index in
+// e.checks) and the deny values of each, in the order of the check's deny set.
+func (e *Engine) decode(b any) ([]bool, [][]deny, error) {
+	t, ok := b.(*ast.Term)
 	if !ok {
-		return nil, nil, fmt.Errorf("evaluate checks: deny is %T, want a set", b["deny"])
+		return nil, nil, fmt.Errorf("evaluate checks: results is %T, want a term", b)
 	}
-	rawApplies, ok := b["applies"].([]any)
+	results, ok := t.Value.(ast.Set)
 	if !ok {
-		return nil, nil, fmt.Errorf("evaluate checks: applies is %T, want a set", b["applies"])
+		return nil, nil, fmt.Errorf("evaluate checks: results is %v, want a set", ast.ValueName(t.Value))
 	}
-	applies := make(map[string]bool, len(rawApplies))
-	for _, a := range rawApplies {
-		if s, ok := a.(string); ok {
-			applies[s] = true
+	applies := make([]bool, len(e.checks))
+	denies := make([][]deny, len(e.checks))
+	err := results.Iter(func(r *ast.Term) error {
+		pair, ok := r.Value.(*ast.Array)
+		if !ok || pair.Len() != 2 {
+			return fmt.Errorf("evaluate checks: unexpected result %v", r)
+		}
+		i, ok := pair.Elem(0).Value.(ast.Number).Int()
+		if !ok || i < 0 || i >= len(e.checks) {
+			return fmt.Errorf("evaluate checks: unexpected result %v", r)
+		}
+		c := &e.checks[i]
+		applies[i] = true
+		values, ok := pair.Elem(1).Value.(*ast.Array)
+		if !ok {
+			return fmt.Errorf("evaluate checks: unexpected result %v", r)
+		}
+		if values.Len() == 0 {
+			return nil
+		}
+		terms := uniqueSorted(values)
+		ds := make([]deny, 0, len(terms))
+		for _, v := range terms {
+			d, err := decodeDenyTerm(v)
+			if err != nil {
+				return fmt.Errorf("check %s (%s): %w", c.ID, c.Package, err)
+			}
+			ds = append(ds, d)
+		}
+		denies[i] = ds
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return applies, denies, nil
+}
+
+// uniqueSorted are the deny values in the order (and without the repeats) of a set:
+// a deny set's already are; a deny rule of another kind (an object or array of
+// values) is made one.
+func uniqueSorted(values *ast.Array) []*ast.Term {
+	sorted := true
+	for i := 1; i < values.Len(); i++ {
+		if ast.Compare(values.Elem(i-1).Value, values.Elem(i).Value) >= 0 {
+			sorted = false
+			break
 		}
 	}
-	denies := map[string][]deny{}
-	for _, raw := range rawDenies {
-		pair, ok := raw.([]any)
-		if !ok || len(pair) != 2 {
-			return nil, nil, fmt.Errorf("evaluate checks: unexpected deny entry %v", raw)
+	if sorted {
+		terms := make([]*ast.Term, values.Len())
+		for i := range terms {
+			terms[i] = values.Elem(i)
 		}
-		pkg, _ := pair[0].(string)
-		c := e.byPkg[pkg]
-		if c == nil {
-			continue // not a check package (cannot happen after validation)
-		}
-		d, err := decodeDeny(pair[1])
+		return terms
+	}
+	set := ast.NewSet()
+	values.Foreach(set.Add)
+	return set.Slice()
+}
+
+// decodeDenyTerm is decodeDeny on the Rego value, without converting the parts that
+// the finding carries as they are (msg, ids, commands); evidence and documents become
+// Go values as before. A value that breaks the contract is decoded by decodeDeny, so
+// that the errors stay the same.
+func decodeDenyTerm(t *ast.Term) (deny, error) {
+	slow := func() (deny, error) {
+		v, err := ast.JSON(t.Value)
 		if err != nil {
-			return nil, nil, fmt.Errorf("check %s (%s): %w", c.ID, c.Package, err)
+			return deny{}, err
 		}
-		denies[pkg] = append(denies[pkg], d)
+		return decodeDeny(v)
 	}
-	return denies, applies, nil
+	obj, ok := t.Value.(ast.Object)
+	if !ok {
+		return slow()
+	}
+	d := deny{Evidence: map[string]any{}, Commands: []string{}, Documents: map[string]any{}}
+	fine := true
+	obj.Until(func(k, v *ast.Term) bool {
+		key, ok := k.Value.(ast.String)
+		if !ok {
+			return false // decodeDeny ignores keys it does not know
+		}
+		if _, null := v.Value.(ast.Null); null {
+			return false
+		}
+		var dst *string
+		switch key {
+		case "msg":
+			dst = &d.Msg
+		case "rule_id":
+			dst = &d.RuleID
+		case "destination":
+			dst = &d.Destination
+		case "resource_arn":
+			dst = &d.ResourceARN
+		case "key":
+			dst = &d.Key
+		case "terraform":
+			dst = &d.Terraform
+		case "evidence", "documents":
+			m, ok := v.Value.(ast.Object)
+			if !ok {
+				fine = false
+				return true
+			}
+			dst := d.Evidence
+			if key == "documents" {
+				dst = d.Documents
+			}
+			err := m.Iter(func(k, v *ast.Term) error {
+				ks, ok := k.Value.(ast.String)
+				if !ok {
+					return errors.New("non-string key")
+				}
+				x, err := ast.JSON(v.Value)
+				if err != nil {
+					return err
+				}
+				dst[string(ks)] = x
+				return nil
+			})
+			if err != nil {
+				fine = false
+				return true
+			}
+			return false
+		case "commands":
+			list, ok := v.Value.(*ast.Array)
+			if !ok {
+				fine = false
+				return true
+			}
+			for i := range list.Len() {
+				s, ok := list.Elem(i).Value.(ast.String)
+				if !ok {
+					fine = false
+					return true
+				}
+				d.Commands = append(d.Commands, string(s))
+			}
+			return false
+		default:
+			return false
+		}
+		s, ok := v.Value.(ast.String)
+		if !ok {
+			fine = false
+			return true
+		}
+		*dst = string(s)
+		return false
+	})
+	if !fine || strings.TrimSpace(d.Msg) == "" {
+		return slow()
+	}
+	return d, nil
 }
 
 // decodeDeny validates one deny value against the check contract.

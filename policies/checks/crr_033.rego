@@ -87,10 +87,23 @@ write_patterns(s) := {p |
 # broad are the broad Allow statements of the identity policies, by policy position.
 broad := [{"Index": i, "Policy": ip.label(e), "Statement": s, "Reason": r} |
 	some i, e in policies.identity
+	not narrow_document(e.document)
 	some s in ip.statements(e.document)
 	s.Effect == "Allow"
 	r := why(s)
 ]
+
+# narrow_document is true for a document in which why finds nothing, told from its
+# JSON text alone: a statement is broad only with an action "*" or "s3:*" (any case),
+# a NotAction, a Resource "*" or a NotResource, and each of these leaves its mark in
+# the text.
+narrow_document(doc) if {
+	text := lower(json.marshal(doc))
+	not contains(text, `"*"`)
+	not contains(text, `"s3:*"`)
+	not contains(text, `"notaction"`)
+	not contains(text, `"notresource"`)
+}
 
 # A permissions boundary without broad statements of its own keeps the role narrow.
 bounded if {

@@ -270,6 +270,36 @@ else := "conditional" if conditionally_allowed(policies, action, resource)
 else := "boundary" if boundary_blocks(policies, action, resource)
 else := "missing"
 
+# plain_grants are [lower-cased action, resource] pairs of requests that status
+# decides "allowed" without looking further: each pairs an action and a resource
+# pattern of an Allow statement without a condition in an identity policy, in a policy
+# set without a permissions boundary and without a Deny statement. Asking for such an
+# action (in any case) on that very resource string is allowed: an action or resource
+# pattern always matches itself. A request outside the set may be allowed too (through
+# wildcards): ask status. Undefined for a set with a boundary or a Deny statement.
+plain_grants(policies) := {[lower(a), r] |
+	some e in policies.identity
+	some s in statements(e.document)
+	s.Effect == "Allow"
+	# not conditional(s), tested more strictly but with builtins only: no Condition
+	# but an empty one, no NotResource, no policy variable in Resource.
+	count(object.get(s, "Condition", {})) == 0
+	not s.NotResource
+	rs := iam.as_set(s.Resource)
+	not contains(concat("|", rs), "${")
+	some a in iam.as_set(s.Action)
+	some r in rs
+} if {
+	object.get(policies, "boundary", null) == null
+	not has_deny(policies)
+}
+
+has_deny(policies) if {
+	some e in policies.identity
+	some s in statements(e.document)
+	s.Effect == "Deny"
+}
+
 # denying are the unconditional Deny statements that remove action on resource, each
 # as {"policy": label of the policy, "statement": the statement}.
 denying(policies, action, resource) := [{"policy": label(e), "entry": e, "statement": s} |

@@ -278,7 +278,7 @@ func TestScanRegionsFilter(t *testing.T) {
 	destinationNotConfigured(a, "dst")
 	a["HeadBucket here"] = &s3.HeadBucketOutput{BucketRegion: aws.String("eu-west-1")}
 	plainReads(a, "here")
-	s, f := scanFake(t, a, func(o *Options) { o.Regions = []string{"eu-west-1"} })
+	s, f := scanFake(t, a, func(o *Options) { o.Regions = []string{"eu-west-1"} }, readAll)
 	if !s.Complete() {
 		t.Fatalf("incomplete: %s", mustJSON(t, s))
 	}

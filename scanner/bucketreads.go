@@ -3,6 +3,8 @@ package scanner
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -26,21 +28,155 @@ func sourceReads() []configRead {
 	}
 }
 
-// destinationReads are the settings read on a destination. When the destination
-// is a listed bucket that replicates, the reads sourceReads shares with it are
-// left out: they were made for the bucket already.
-func destinationReads(sharesSourceReads bool) []configRead {
-	reads := []configRead{
-		{"GetBucketPolicy", ComponentPolicy, readPolicy},
-		{"GetBucketOwnershipControls", ComponentOwnership, readOwnership},
-		{"GetPublicAccessBlock", ComponentPublicAccessBlock, readPublicAccessBlock},
-		{"GetBucketLifecycleConfiguration", ComponentLifecycle, readLifecycle},
-		{"GetBucketRequestPayment", ComponentRequestPayment, readRequestPayment},
+// destNeeds says which destination-side settings the checks need for one
+// destination, given every rule of the scanned buckets that replicates into it
+// (destinationNeeds). A setting no check needs is not read: its field stays nil
+// (unknown), and every check that reads it applies only under the condition that
+// makes it needed, so an unread field never decides a pass or a fail.
+type destNeeds struct {
+	// policy: a rule crosses accounts or its account is unknown (CRR-050, CRR-052),
+	// or the role is read and the destination is in the source's account (CRR-032
+	// counts a same-account bucket policy's grants and Deny statements).
+	policy bool
+	// ownership and requestPayment: a rule crosses accounts or its account is
+	// unknown (CRR-051, CRR-052; CRR-027).
+	ownership, requestPayment bool
+	// lifecycle: Options.ReadLifecycle (CRR-026 judges only with min_retention_days).
+	lifecycle bool
+	// encryption: a source that does not itself block SSE-C, or whose encryption is
+	// unknown, replicates into it (CRR-065).
+	encryption bool
+	// objectLock: a source with Object Lock enabled, or unknown, replicates into it
+	// (CRR-070).
+	objectLock bool
+	// all reads every setting, the public access block and policy both (ReadAll).
+	all bool
+}
+
+// everything is the destNeeds of Options.ReadAll.
+var everything = destNeeds{policy: true, ownership: true, requestPayment: true, lifecycle: true, encryption: true, objectLock: true, all: true}
+
+// readDestinationConfig reads the settings of a destination that the checks need
+// (see destNeeds). The public access block and the bucket policy serve CRR-025,
+// which needs only one of them when it clears the bucket: when the policy is needed
+// anyway it is read first and the public access block only when the policy may be
+// public (or is unknown); otherwise the public access block is read first and the
+// policy only when the block does not restrict public buckets (or is unknown). When
+// the destination is a listed bucket that replicates (sharesSourceReads), its
+// encryption and object lock are not read: they were read for the bucket already.
+func (col *collector) readDestinationConfig(ctx context.Context, c S3API, bucket, arn string, inScan bool, cfg *BucketConfig, n destNeeds, sharesSourceReads bool) []CollectionError {
+	read := func(r configRead) []CollectionError {
+		return col.readConfigs(ctx, c, bucket, arn, inScan, cfg, []configRead{r})
+	}
+	policy := configRead{"GetBucketPolicy", ComponentPolicy, readPolicy}
+	block := configRead{"GetPublicAccessBlock", ComponentPublicAccessBlock, readPublicAccessBlock}
+	var errs []CollectionError
+	if n.policy {
+		errs = append(errs, read(policy)...)
+		if n.all || cfg.Policy == nil || mayBePublic(cfg.Policy.Document) {
+			errs = append(errs, read(block)...)
+		}
+	} else {
+		errs = append(errs, read(block)...)
+		if pab := cfg.PublicAccessBlockConfiguration; pab == nil || !aws.ToBool(pab.RestrictPublicBuckets) {
+			errs = append(errs, read(policy)...)
+		}
+	}
+	var reads []configRead
+	if n.ownership {
+		reads = append(reads, configRead{"GetBucketOwnershipControls", ComponentOwnership, readOwnership})
+	}
+	if n.lifecycle {
+		reads = append(reads, configRead{"GetBucketLifecycleConfiguration", ComponentLifecycle, readLifecycle})
+	}
+	if n.requestPayment {
+		reads = append(reads, configRead{"GetBucketRequestPayment", ComponentRequestPayment, readRequestPayment})
 	}
 	if !sharesSourceReads {
-		reads = append(reads, sourceReads()...)
+		for _, r := range sourceReads() {
+			if (r.component == ComponentEncryption && n.encryption) || (r.component == ComponentObjectLock && n.objectLock) {
+				reads = append(reads, r)
+			}
+		}
 	}
-	return reads
+	return append(errs, col.readConfigs(ctx, c, bucket, arn, inScan, cfg, reads)...)
+}
+
+// mayBePublic reports whether a bucket policy document may hold a statement that
+// CRR-025 (lib/public.rego) finds public: an Allow statement for everyone. It errs
+// towards true: any statement that is not a Deny and names "*" anywhere in its
+// Principal, or has a NotPrincipal, or a document of an unexpected shape. A nil
+// document (no bucket policy) is not public.
+func mayBePublic(doc any) bool {
+	if doc == nil {
+		return false
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return true
+	}
+	var stmts []any
+	switch st := m["Statement"].(type) {
+	case nil:
+		return false
+	case map[string]any:
+		stmts = []any{st}
+	case []any:
+		stmts = st
+	default:
+		return true
+	}
+	for _, s := range stmts {
+		sm, ok := s.(map[string]any)
+		if !ok {
+			return true
+		}
+		if e, ok := sm["Effect"].(string); ok && e == "Deny" {
+			continue
+		}
+		if _, ok := sm["NotPrincipal"]; ok {
+			return true
+		}
+		if namesEveryone(sm["Principal"]) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesEveryone reports whether "*" appears anywhere in a principal.
+func namesEveryone(p any) bool {
+	switch v := p.(type) {
+	case string:
+		return strings.Contains(v, "*")
+	case []any:
+		for _, x := range v {
+			if namesEveryone(x) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, x := range v {
+			if namesEveryone(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// blocksSSEC reports whether a default encryption refuses SSE-C (lib/kms.rego's
+// blocks_sse_c).
+func blocksSSEC(c *ServerSideEncryptionConfiguration) bool {
+	if c == nil {
+		return false
+	}
+	for _, r := range c.Rules {
+		if slices.Contains(r.BlockedEncryptionTypes, "SSE-C") {
+			return true
+		}
+	}
+	return false
 }
 
 // readsSourceConfig reports whether collectBucket reads b's sourceReads: the

@@ -141,6 +141,14 @@ type Options struct {
 	RateLimits RateLimits
 	// Progress, when set, is kept up to date as the scan goes.
 	Progress *Progress
+
+	// The scan reads only what the built-in checks need (see destNeeds). ReadTags
+	// also reads every bucket's tags (GetBucketTagging): the settings' scope filters
+	// by tags, or a check requires them; unread, Bucket.Tags is nil. ReadLifecycle
+	// also reads every destination's lifecycle: some bucket's settings require
+	// min_retention_days (CRR-026). ReadAll reads every bucket and destination
+	// setting, for checks (custom ones) that need more than the built-in ones.
+	ReadTags, ReadLifecycle, ReadAll bool
 }
 
 // DefaultConcurrency is the number of concurrent reads when Options.Concurrency is 0.

@@ -34,12 +34,13 @@ func Scan(ctx context.Context, c Clients, o Options) (*Snapshot, error) {
 // It runs as a few steps, each a bounded pool of work items (o.Concurrency):
 // whose credentials these are (and the organisation's accounts); per account,
 // AssumeRole, its enabled regions and its buckets; per bucket, its region (buckets
-// outside o.Regions stop there), replication configuration, versioning and tags,
-// encryption and object lock when it replicates, and the role; then the
-// destinations, which need every bucket's configuration and region (listed
+// outside o.Regions stop there), replication configuration and versioning (tags
+// with o.ReadTags), encryption and object lock when it replicates, and the role;
+// then the destinations, which need every bucket's configuration and region (listed
 // destinations with their owner's credentials, sharing what the bucket's own reads
 // found; others with the credentials of the first account, by id, whose buckets
-// name them); then the KMS keys, which need the destinations' regions.
+// name them), each read only for the settings the rules into it need checked (see
+// destNeeds); then the KMS keys, which need the destinations' regions.
 //
 // Every AWS failure becomes data: a CollectionError on the bucket, destination,
 // role or KMS key it concerns, or on the snapshot when an account could not be
@@ -292,8 +293,9 @@ func (col *collector) listBuckets(ctx context.Context, a *scanAccount) ([]*liste
 }
 
 // collectBucket resolves the bucket's region, and unless the regions filter
-// leaves it out reads its replication configuration, versioning and tags, and
-// when it replicates its encryption and object lock, then the role.
+// leaves it out reads its replication configuration and versioning (and its tags
+// with Options.ReadTags), and when it replicates its encryption and object lock,
+// then the role.
 func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
 	if ctx.Err() != nil {
 		return
@@ -333,13 +335,18 @@ func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
 		b.Versioning = &Versioning{Status: string(ver.Status), MFADelete: string(ver.MFADelete)}
 	}
 
-	tags, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(b.Name)})
-	switch {
-	case err == nil:
-		b.Tags = convertBucketTags(tags.TagSet)
-	case errorCode(err) == codeNoSuchTagSet:
-	default:
-		b.Errors = append(b.Errors, col.failed("GetBucketTagging", b.Arn, ComponentTags, err))
+	if col.opts.ReadTags || col.opts.ReadAll {
+		tags, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(b.Name)})
+		switch {
+		case err == nil:
+			b.Tags = convertBucketTags(tags.TagSet)
+		case errorCode(err) == codeNoSuchTagSet:
+		default:
+			b.Errors = append(b.Errors, col.failed("GetBucketTagging", b.Arn, ComponentTags, err))
+		}
+	} else {
+		// Not read: nothing needs the tags (Options.ReadTags).
+		b.Tags = nil
 	}
 
 	if readsSourceConfig(b) {
@@ -406,6 +413,7 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 			}
 		}
 	}
+	needs := col.destinationNeeds(buckets)
 	arns := make([]string, 0, len(via))
 	for arn := range via {
 		arns = append(arns, arn)
@@ -418,18 +426,80 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 			continue
 		}
 		lb := col.listed[name]
+		n := needs[arn]
 		switch {
 		case lb != nil && !lb.excluded && lb.bucket.Region != "":
-			out = append(out, func() { col.readListedDestination(ctx, lb, arn) })
+			out = append(out, func() { col.readListedDestination(ctx, lb, arn, n) })
 		case lb != nil && lb.excluded:
 			out = append(out, func() {
-				col.dests.get(arn, func() LinkedBucket { return col.readOwnedDestination(ctx, lb, arn) })
+				col.dests.get(arn, func() LinkedBucket { return col.readOwnedDestination(ctx, lb, arn, n) })
 			})
 		case lb == nil:
 			from := col.accounts[via[arn]]
 			out = append(out, func() {
-				col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, from, arn, name) })
+				col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, from, arn, name, n) })
 			})
+		}
+	}
+	return out
+}
+
+// destinationNeeds returns, by destination ARN, the destination-side settings the
+// checks need for the rules (enabled or not) of buckets that replicate into it
+// (see destNeeds); with Options.ReadAll, every setting.
+func (col *collector) destinationNeeds(buckets []*Bucket) map[string]destNeeds {
+	// The account of a destination no scanned account listed is, as
+	// destinations() records it, the first account a rule declares for it.
+	declared := map[string]string{}
+	for _, b := range buckets {
+		if b.ReplicationConfiguration == nil {
+			continue
+		}
+		for _, r := range b.ReplicationConfiguration.Rules {
+			a := aws.ToString(r.Destination.Account)
+			if cur, ok := declared[r.Destination.Bucket]; a != "" && (!ok || a < cur) {
+				declared[r.Destination.Bucket] = a
+			}
+		}
+	}
+	out := map[string]destNeeds{}
+	for _, b := range buckets {
+		cfg := b.ReplicationConfiguration
+		if cfg == nil {
+			continue
+		}
+		roleRead := false
+		if acct, _, ok := roleOf(cfg.Role); ok && col.accounts[acct].reachable() {
+			roleRead = true
+		}
+		for _, r := range cfg.Rules {
+			arn := r.Destination.Bucket
+			n := out[arn]
+			if col.opts.ReadAll {
+				out[arn] = everything
+				continue
+			}
+			destAccount := declared[arn]
+			if name, ok := bucketNameOf(arn); ok && col.listed[name] != nil {
+				destAccount = col.listed[name].account.id
+			}
+			ruleAccount := aws.ToString(r.Destination.Account)
+			same := b.AccountID != "" && destAccount == b.AccountID && (ruleAccount == "" || ruleAccount == b.AccountID)
+			if !same {
+				n.policy, n.ownership, n.requestPayment = true, true, true
+			} else if roleRead {
+				n.policy = true
+			}
+			if col.opts.ReadLifecycle {
+				n.lifecycle = true
+			}
+			if b.ServerSideEncryptionConfiguration == nil || !blocksSSEC(b.ServerSideEncryptionConfiguration) {
+				n.encryption = true
+			}
+			if l := b.ObjectLockConfiguration; l == nil || l.ObjectLockEnabled == "Enabled" {
+				n.objectLock = true
+			}
+			out[arn] = n
 		}
 	}
 	return out
@@ -439,7 +509,7 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 // the credentials of account from: its existence and region (HeadBucket answers
 // with the region even when it denies), versioning and settings. It lies outside
 // the scanned accounts, so AccessDenied leaves a setting unknown rather than failing.
-func (col *collector) readDestination(ctx context.Context, from *scanAccount, arn, name string) LinkedBucket {
+func (col *collector) readDestination(ctx context.Context, from *scanAccount, arn, name string, n destNeeds) LinkedBucket {
 	lb := LinkedBucket{Arn: arn, Name: name}
 	head, err := from.clients.S3("").HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	if err == nil {
@@ -471,14 +541,14 @@ func (col *collector) readDestination(ctx context.Context, from *scanAccount, ar
 	default:
 		lb.Errors = append(lb.Errors, col.failed("GetBucketVersioning", arn, ComponentDestination, err))
 	}
-	lb.Errors = append(lb.Errors, col.readConfigs(ctx, c, name, arn, false, &lb.BucketConfig, destinationReads(false))...)
+	lb.Errors = append(lb.Errors, col.readDestinationConfig(ctx, c, name, arn, false, &lb.BucketConfig, n, false)...)
 	return lb
 }
 
 // readOwnedDestination reads a destination that a scanned account listed but the
 // regions filter left out of the snapshot, with its account's credentials: its
 // versioning and settings (its region is known).
-func (col *collector) readOwnedDestination(ctx context.Context, lb *listedBucket, arn string) LinkedBucket {
+func (col *collector) readOwnedDestination(ctx context.Context, lb *listedBucket, arn string, n destNeeds) LinkedBucket {
 	b := lb.bucket
 	d := LinkedBucket{Arn: arn, Name: b.Name, AccountID: b.AccountID, Exists: aws.Bool(true), Region: b.Region}
 	c := lb.account.clients.S3(b.Region)
@@ -488,7 +558,7 @@ func (col *collector) readOwnedDestination(ctx context.Context, lb *listedBucket
 	} else {
 		d.Versioning = &Versioning{Status: string(ver.Status), MFADelete: string(ver.MFADelete)}
 	}
-	d.Errors = append(d.Errors, col.readConfigs(ctx, c, b.Name, arn, true, &d.BucketConfig, destinationReads(false))...)
+	d.Errors = append(d.Errors, col.readDestinationConfig(ctx, c, b.Name, arn, true, &d.BucketConfig, n, false)...)
 	return d
 }
 
@@ -496,11 +566,11 @@ func (col *collector) readOwnedDestination(ctx context.Context, lb *listedBucket
 // is a scanned bucket, with its account's credentials. What the bucket's own reads
 // already hold (encryption, object lock of a bucket that replicates) is not read
 // again: linkedFromListed copies it.
-func (col *collector) readListedDestination(ctx context.Context, lb *listedBucket, arn string) {
+func (col *collector) readListedDestination(ctx context.Context, lb *listedBucket, arn string, n destNeeds) {
 	b := lb.bucket
 	col.settings.get(arn, func() destConfig {
 		var d destConfig
-		d.errs = col.readConfigs(ctx, lb.account.clients.S3(b.Region), b.Name, arn, true, &d.cfg, destinationReads(readsSourceConfig(b)))
+		d.errs = col.readDestinationConfig(ctx, lb.account.clients.S3(b.Region), b.Name, arn, true, &d.cfg, n, readsSourceConfig(b))
 		return d
 	})
 }

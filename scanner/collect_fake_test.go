@@ -159,7 +159,7 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 	replicaKey := "arn:aws:kms:eu-west-1:" + otherAccount + ":key/abcd"
 	answers["DescribeKey "+replicaKey] = apiErr(400, "AccessDeniedException", "not authorized")
 
-	snap, f := scanFake(t, answers)
+	snap, f := scanFake(t, answers, readAll)
 
 	want := Bucket{
 		Name: "src", Arn: "arn:aws:s3:::src", AccountID: fakeAccount, Region: "us-west-2", CreationDate: &created,
@@ -531,7 +531,7 @@ func TestScanFailuresBecomeData(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := fakeEstate()
 			tt.setup(a)
-			s, f := scanFake(t, a)
+			s, f := scanFake(t, a, readAll)
 			tt.check(t, s, f.callList())
 		})
 	}
@@ -579,7 +579,7 @@ func TestScanReadsRole(t *testing.T) {
 	a["GetPolicy "+boundaryArn] = &iam.GetPolicyOutput{Policy: &iamtypes.Policy{PolicyName: aws.String("boundary"), DefaultVersionId: aws.String("v1")}}
 	a["GetPolicyVersion "+boundaryArn+"@v1"] = &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: encodeDoc(`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}}
 
-	s, _ := scanFake(t, a)
+	s, _ := scanFake(t, a, readAll)
 	doc := func(s string) any {
 		var v any
 		if err := json.Unmarshal([]byte(s), &v); err != nil {

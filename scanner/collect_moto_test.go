@@ -145,9 +145,13 @@ func motoClients(url string) Clients {
 	return newAWSClients(scantest.AWSConfig(url, "us-east-1"))
 }
 
-func scanMoto(t *testing.T, c Clients) *Snapshot {
+func scanMoto(t *testing.T, c Clients, opts ...func(*Options)) *Snapshot {
 	t.Helper()
-	snap, err := Scan(context.Background(), c, Options{Concurrency: 8})
+	o := Options{Concurrency: 8}
+	for _, set := range opts {
+		set(&o)
+	}
+	snap, err := Scan(context.Background(), c, o)
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}
@@ -172,7 +176,7 @@ func TestScanMotoGuidePair(t *testing.T) {
 	s := newSeeder(t, m.URL)
 	roleArn, managedArn := seedGuidePair(t, s)
 
-	snap := scanMoto(t, motoClients(m.URL))
+	snap := scanMoto(t, motoClients(m.URL), readAll)
 
 	if !snap.Complete() {
 		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
@@ -349,7 +353,7 @@ func TestScanMotoSharedResourcesReadOnce(t *testing.T) {
 
 	// shared-dst is hidden from ListBuckets, as another account's bucket would be.
 	c := &countingClients{inner: motoClients(m.URL), hide: map[string]bool{"shared-dst": true}, n: map[string]int{}}
-	snap := scanMoto(t, c)
+	snap := scanMoto(t, c, readAll)
 
 	if !snap.Complete() {
 		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))

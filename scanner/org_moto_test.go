@@ -39,7 +39,7 @@ func newOrgProxy(t *testing.T, m *scantest.Moto, e *scantest.OrgEstate, f scante
 
 func scanOrg(t *testing.T, endpoint string) *Snapshot {
 	t.Helper()
-	snap, err := Scan(context.Background(), orgClients(endpoint), Options{Org: true, RoleName: scantest.MemberRole, Concurrency: 8})
+	snap, err := Scan(context.Background(), orgClients(endpoint), Options{Org: true, RoleName: scantest.MemberRole, Concurrency: 8, ReadTags: true})
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}

@@ -181,7 +181,7 @@ func TestScanDestinationSettings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := fakeEstate()
 			tt.setup(a)
-			s, f := scanFake(t, a)
+			s, f := scanFake(t, a, readAll)
 			got := destinationNamed(t, s, tt.arn)
 			wantCfg, wantErrs := tt.want(t)
 			if !reflect.DeepEqual(got.BucketConfig, wantCfg) {
@@ -267,7 +267,7 @@ func TestScanListedDestinationSharesSourceReads(t *testing.T) {
 	a["GetBucketReplication b-bkt"] = replicating(fakeRole, "arn:aws:s3:::a-bkt")
 	fullSettings(a, "b-bkt")
 	a["GetObjectLockConfiguration a-bkt"] = apiErr(500, "InternalError", "boom")
-	s, f := scanFake(t, a)
+	s, f := scanFake(t, a, readAll)
 
 	calls := f.callList()
 	for _, n := range []string{"a-bkt", "b-bkt"} {
@@ -293,6 +293,9 @@ func TestScanListedDestinationSharesSourceReads(t *testing.T) {
 			mustJSON(t, aDest.ObjectLockConfiguration), mustJSON(t, aDest.Errors), mustJSON(t, wantErrs))
 	}
 }
+
+// readAll makes a scan read every setting (Options.ReadAll).
+func readAll(o *Options) { o.ReadAll = true }
 
 func regionOf(name string) string {
 	return map[string]string{"a-bkt": "us-east-1", "b-bkt": "eu-west-1"}[name]
@@ -339,14 +342,20 @@ func TestScanCallsPerBucketKind(t *testing.T) {
 		}
 		perResource[parts[2]]++
 	}
+	// The role's account is not scanned, so CRR-032 needs no destination policy;
+	// no source blocks SSE-C or has Object Lock; no settings need tags or lifecycle.
 	want := map[string]int{
-		"plain": 3, // replication, versioning, tags: nothing else for a bucket that does not replicate
-		"src-1": 5, // + encryption, object lock
-		"src-2": 5,
-		"dst":   3 + 7, // its own three + the destination settings, read once for three sources
-		"both":  5 + 5, // its own five + the destination settings it does not share
-		"ext":   2 + 7, // HeadBucket, versioning + the destination settings, once
-		key:     2,     // DescribeKey + GetKeyPolicy, once for four references
+		"plain": 2, // replication, versioning: nothing else for a bucket that does not replicate
+		"src-1": 4, // + encryption, object lock
+		"src-2": 4,
+		// its own two + public access block (none: not restricting) and then the
+		// policy (CRR-025), encryption (CRR-065), read once for three sources
+		"dst":  2 + 3,
+		"both": 4 + 2, // its own four + public access block and policy; it shares encryption and object lock
+		// HeadBucket, versioning + policy (none: no public access block needed),
+		// ownership, request payment (its account is unknown: maybe another), encryption
+		"ext": 2 + 4,
+		key:   2, // DescribeKey + GetKeyPolicy, once for four references
 	}
 	if !reflect.DeepEqual(perResource, want) {
 		t.Errorf("calls per resource = %v\nwant %v\ncalls %q", perResource, want, f.callList())

@@ -72,3 +72,17 @@ test_allow_unknown_account_or_payer if {
 	unreadable := object.union(unknown_payer, {"errors": [{"Operation": "GetBucketRequestPayment", "Code": "AccessDenied", "Resource": dst, "Component": "requestpayment"}]})
 	crr_027.applies with input as unreadable
 }
+
+test_allow_same_account_destination_with_unread_request_payment if {
+	inp := doc([rule("dr", {})], linked("111122223333", {}))
+	count(crr_027.deny) == 0 with input as inp
+	crr_027.applies with input as inp
+	declared := doc([rule("dr", {"Account": "111122223333"})], linked("111122223333", {}))
+	crr_027.applies with input as declared
+}
+
+test_allow_unknown_account_with_unread_request_payment_is_not_judged if {
+	inp := doc([rule("dr", {})], linked("", {}))
+	count(crr_027.deny) == 0 with input as inp
+	not crr_027.applies with input as inp
+}

@@ -39,6 +39,10 @@ judgeable if errors.unreadable("destination")
 
 judgeable if errors.unreadable("encryption")
 
+# A source that blocks SSE-C holds no new SSE-C objects to replicate: judged (it
+# passes) without the destination's encryption, which the scan then does not read.
+judgeable if source_blocks_sse_c
+
 judgeable if {
 	every d in dests {
 		kms.sse_known(repl.destination(d))

@@ -114,3 +114,9 @@ test_allow_unreadable_destination_encryption_applies_for_the_error_outcome if {
 	count(crr_065.deny) == 0 with input as inp
 	crr_065.applies with input as inp
 }
+
+test_allow_source_blocks_sse_c_with_unread_destination_encryption if {
+	inp := doc(blocking, null, [rule("dr", "Enabled")])
+	count(crr_065.deny) == 0 with input as inp
+	crr_065.applies with input as inp
+}

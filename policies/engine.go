@@ -68,6 +68,7 @@ type check struct {
 	Check
 	pkg        string // last package segment
 	hasApplies bool
+	denySet    bool // every deny rule adds to a set (deny contains ...): deny is always defined
 }
 
 // Evaluation is one bucket's result.
@@ -101,6 +102,7 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		return a.name < b.name
 	})
 	e := &Engine{}
+	sets := denySets(mods)
 	owner := map[string]string{}
 	for _, n := range names {
 		cp := pkgs[n]
@@ -114,7 +116,7 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 			continue
 		}
 		owner[c.ID] = c.Package
-		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies})
+		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies, denySet: sets[n]})
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("invalid checks:\n  %s", strings.Join(problems, "\n  "))
@@ -159,9 +161,44 @@ func evaluationModule(checks []check) (*ast.Module, error) {
 		if c.hasApplies {
 			cond = pkg + ".applies == true"
 		}
-		fmt.Fprintf(&b, "results contains [%d, [f | some f in %s.deny]] if %s\n\n", i, pkg, cond)
+		// A deny set is read as it is; a deny rule of another kind may be undefined or
+		// not a set, so its values are collected as the query over deny[_] did (decode
+		// sorts and dedupes them; the package is named through a variable, so that the
+		// type checker accepts any kind of deny, as it did then).
+		denies := pkg + ".deny"
+		if !c.denySet {
+			denies = "[f | pkg := " + string(name) + "; f := data.crr.checks[pkg].deny[_]]"
+		}
+		fmt.Fprintf(&b, "results contains [%d, %s] if %s\n\n", i, denies, cond)
 	}
 	return ast.ParseModuleWithOpts("crrscan-evaluation.rego", b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
+}
+
+// denySets are the check packages (by last segment) whose deny rules all add to a
+// set: "deny contains f if ...".
+func denySets(mods []module) map[string]bool {
+	sets := map[string]bool{}
+	for _, m := range mods {
+		p := m.parsed.Package.Path
+		if !p.HasPrefix(checksRoot) || len(p) != len(checksRoot)+1 {
+			continue
+		}
+		seg, ok := p[len(p)-1].Value.(ast.String)
+		if !ok {
+			continue
+		}
+		for _, r := range m.parsed.Rules {
+			if ruleName(r) != "deny" {
+				continue
+			}
+			set := r.Head.RuleKind() == ast.MultiValue && len(r.Head.Ref()) == 1
+			if prev, seen := sets[string(seg)]; seen {
+				set = set && prev
+			}
+			sets[string(seg)] = set
+		}
+	}
+	return sets
 }
 
 // loadModules parses the embedded modules and those of every policy directory.
@@ -380,14 +417,18 @@ func (e *Engine) decode(b any) ([]bool, [][]deny, error) {
 		}
 		c := &e.checks[i]
 		applies[i] = true
-		values, ok := pair.Elem(1).Value.(*ast.Array)
-		if !ok {
+		var terms []*ast.Term
+		switch values := pair.Elem(1).Value.(type) {
+		case ast.Set:
+			terms = values.Slice() // sorted
+		case *ast.Array:
+			terms = uniqueSorted(values)
+		default:
 			return fmt.Errorf("evaluate checks: unexpected result %v", r)
 		}
-		if values.Len() == 0 {
+		if len(terms) == 0 {
 			return nil
 		}
-		terms := uniqueSorted(values)
 		ds := make([]deny, 0, len(terms))
 		for _, v := range terms {
 			d, err := decodeDenyTerm(v)
@@ -405,10 +446,12 @@ func (e *Engine) decode(b any) ([]bool, [][]deny, error) {
 	return applies, denies, nil
 }
 
-// uniqueSorted are the deny values in the order (and without the repeats) of a set:
-// a deny set's already are; a deny rule of another kind (an object or array of
-// values) is made one.
+// uniqueSorted are the values collected from a deny rule that is not a set, in the
+// order and without the repeats of a set (as the values of a deny set come).
 func uniqueSorted(values *ast.Array) []*ast.Term {
+	if values.Len() == 0 {
+		return nil
+	}
 	sorted := true
 	for i := 1; i < values.Len(); i++ {
 		if ast.Compare(values.Elem(i-1).Value, values.Elem(i).Value) >= 0 {

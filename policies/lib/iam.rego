@@ -19,6 +19,10 @@ as_set(x) := {x} if is_string(x)
 as_set(x) := {v | some v in x; is_string(v)} if is_array(x)
 
 # wildcard_match is IAM's case-insensitive matching of an action pattern with * and ?.
+# A pattern equal to the value (in any case) matches it: that is decided without the
+# glob.
+wildcard_match(pattern, value) if lower(pattern) == lower(value)
+
 wildcard_match(pattern, value) if {
 	glob.match(glob_pattern(lower(pattern)), [], lower(value))
 }

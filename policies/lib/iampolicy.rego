@@ -28,7 +28,14 @@ has_key(obj, key) if {
 	key in object.keys(obj)
 }
 
-# action_match is IAM's case-insensitive matching of an action pattern (* and ?).
+# action_match is IAM's case-insensitive matching of an action pattern (* and ?). A
+# pattern equal to the action (in any case) matches it: that is decided without the
+# glob.
+action_match(pattern, action) if {
+	is_string(pattern)
+	lower(pattern) == lower(action)
+}
+
 action_match(pattern, action) if {
 	is_string(pattern)
 	glob.match(glob_of(lower(pattern)), null, lower(action))
@@ -36,7 +43,12 @@ action_match(pattern, action) if {
 
 # resource_match is IAM's case-sensitive matching of a resource pattern (* and ?; a
 # policy variable such as ${aws:username} matches like *, see conditional). A * may
-# span "/" and ":".
+# span "/" and ":". A pattern equal to the resource matches it without the glob.
+resource_match(pattern, resource) if {
+	is_string(pattern)
+	pattern == resource
+}
+
 resource_match(pattern, resource) if {
 	is_string(pattern)
 	glob.match(glob_of(regex.replace(pattern, `\$\{[^}]*\}`, "*")), null, resource)

@@ -5,6 +5,7 @@ package crr.lib.iampolicy_shortcut_test
 # and over documents made to tempt it (conditions, policy variables, NotResource,
 # Deny statements, a boundary, odd field types, patterns that are not plain strings).
 
+import data.crr.lib.iam
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.iampolicy_test as table
 
@@ -74,4 +75,23 @@ test_no_plain_grants_under_a_condition_or_a_variable if {
 		count(ip.plain_grants(ip.from_documents([tempting[i]]))) == 0
 	}
 	count(ip.plain_grants(ip.from_documents([tempting[3]]))) == 1
+}
+
+# The matchers decide a pattern equal to the value without a glob: the glob would
+# have matched it too, whatever the pattern holds.
+odd_patterns := [
+	"s3:ReplicateObject", "S3:Replicate*", "s3:?eplicate", "*", "?", "**", "", "a\\*", "a\\?", "\\",
+	"arn:aws:s3:::b[1]/{a,b}/*", "arn:aws:s3:::b!x-y^z$", "arn:aws:s3:::${aws:username}/*", "${", "${}", "a.b*c.d",
+	"arn:aws:s3:::my.bucket.*", "sts:AssumeRole", "x,y{z}", "é*☃",
+]
+
+test_equal_patterns_match_through_the_glob_too if {
+	every p in odd_patterns {
+		glob.match(ip.glob_of(lower(p)), null, lower(p))
+		glob.match(ip.glob_of(regex.replace(p, `\$\{[^}]*\}`, "*")), null, p)
+		glob.match(iam.glob_pattern(lower(p)), [], lower(p))
+		ip.action_match(p, upper(p))
+		ip.resource_match(p, p)
+		iam.wildcard_match(upper(p), p)
+	}
 }

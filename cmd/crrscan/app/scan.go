@@ -118,6 +118,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	if today.IsZero() {
 		today = started
 	}
+	cfg.AWS.ReadTags, cfg.AWS.ReadLifecycle, cfg.AWS.ReadAll = readsNeeded(settings, engine.Checks())
 	snap, source, err := collect(ctx, cfg)
 	if err != nil {
 		return 0, err
@@ -168,6 +169,38 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		return res.ExitCodeNew(cfg.FailOn), nil
 	}
 	return res.ExitCode(cfg.FailOn), nil
+}
+
+// readsNeeded says which optional reads the scan makes (scanner.Options): tags
+// when the settings' scope filters by tags or a custom check requires them;
+// destinations' lifecycle when some bucket's settings require min_retention_days
+// (CRR-026) or a custom check requires it; everything when a custom check requires
+// another setting the built-in checks read only for themselves.
+func readsNeeded(s *policies.Settings, checks []policies.Check) (tags, lifecycle, all bool) {
+	tags = len(s.Scope.Tags) > 0
+	lifecycle = s.Requirements.MinRetentionDays > 0
+	for _, o := range s.Overrides {
+		if o.Requirements.MinRetentionDays != nil && *o.Requirements.MinRetentionDays > 0 {
+			lifecycle = true
+		}
+	}
+	for _, c := range checks {
+		if strings.HasPrefix(c.ID, "CRR-") {
+			continue
+		}
+		for _, r := range c.Requires {
+			switch r {
+			case scanner.ComponentTags:
+				tags = true
+			case scanner.ComponentLifecycle:
+				lifecycle = true
+			case scanner.ComponentPolicy, scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock,
+				scanner.ComponentRequestPayment, scanner.ComponentEncryption, scanner.ComponentObjectLock:
+				all = true
+			}
+		}
+	}
+	return tags, lifecycle, all
 }
 
 func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, error) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -125,6 +126,15 @@ func openPage(t *testing.T, browser context.Context, file string, width, height 
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
+	// The report scrolls smoothly unless the reader prefers reduced motion, and a
+	// smooth scroll (focusing the search box far down the page starts one) runs on
+	// after an instant one: a click measured on one frame would land on another
+	// element. The tests read the page as a reader who prefers reduced motion.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatalf("emulate prefers-reduced-motion: %v", err)
+	}
 	w := &pageWatch{}
 	err := chromedp.Listen(ctx, func(ev any) {
 		// Runs in the tab's event loop: record and return; a dialog is dismissed
@@ -212,7 +222,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 
 // click clicks the first element that matches css as a user would (mouse events at
 // its centre), after scrolling it to the middle of the viewport so that the sticky
-// header does not cover it.
+// header does not cover it, and fails if the click reached another element.
 func click(t *testing.T, ctx context.Context, css string) {
 	t.Helper()
 	hit := eval[string](t, ctx, fmt.Sprintf(`(() => {
@@ -221,12 +231,23 @@ func click(t *testing.T, ctx context.Context, css string) {
 		el.scrollIntoView({block: "center", inline: "center", behavior: "instant"});
 		const r = el.getBoundingClientRect();
 		const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-		return at && (at === el || el.contains(at)) ? "" : "covered by " + (at ? at.outerHTML.slice(0, 80) : "nothing");
+		if (!at || (at !== el && !el.contains(at))) return "covered by " + (at ? at.outerHTML.slice(0, 80) : "nothing");
+		window.__clicked = "";
+		document.addEventListener("click", e => {
+			window.__clicked = e.target instanceof Element && (e.target === el || el.contains(e.target)) ? "ok" : "landed on " + (e.target instanceof Element ? e.target.outerHTML.slice(0, 80) : "nothing");
+		}, {capture: true, once: true});
+		return "";
 	})()`, css))
 	if hit != "" {
 		t.Fatalf("cannot click %s: %s", css, hit)
 	}
 	do(t, ctx, "click "+css, chromedp.Click(chromedp.CSS(css)))
+	if got := eval[string](t, ctx, `window.__clicked`); got != "ok" {
+		if got == "" {
+			got = "no click event reached the page"
+		}
+		t.Fatalf("click %s: %s", css, got)
+	}
 }
 
 // visibleRows are the findings the table shows: their check ids, severities, text.

@@ -165,7 +165,7 @@ func TestOrgScanOnMoto(t *testing.T) {
 
 	t.Run("denied reads", func(t *testing.T) {
 		p := orgProxy(t, e, scantest.Faults{Seed: 7, Rate: 0.3, ResetShare: 0.2},
-			scantest.Rule{Account: beta, Query: "tagging", Message: "Access Denied"})
+			scantest.Rule{Account: beta, Query: "replication", Message: "Access Denied"})
 		run := scanOrgCLI(t, p.URL)
 		noRetryQuotaGiveUp(t, run)
 		if run.res.code != 3 || run.r.Scan.Complete || run.r.Scan.BucketsScanned != len(e.AllBuckets()) {
@@ -175,7 +175,7 @@ func TestOrgScanOnMoto(t *testing.T) {
 		fs := findingsOn(run.r)
 		for _, b := range e.Buckets[beta] {
 			f, ok := fs[b]["CRR-090"]
-			if !ok || f.Status != report.StatusError || !strings.Contains(f.Message, "GetBucketTagging") || !strings.Contains(f.Message, "AccessDenied") {
+			if !ok || f.Status != report.StatusError || !strings.Contains(f.Message, "GetBucketReplication") || !strings.Contains(f.Message, "AccessDenied") {
 				t.Errorf("%s: CRR-090 = %+v", b, f)
 			}
 		}
@@ -184,7 +184,7 @@ func TestOrgScanOnMoto(t *testing.T) {
 				t.Errorf("%s: CRR-090 although its reads were allowed", b)
 			}
 		}
-		// The pair checks do not need tags: still judged as without the denial.
+		// The pair checks do not need the destinations' own configurations: still judged.
 		if _, ok := fs["org-alpha-bad"]["CRR-050"]; !ok {
 			t.Errorf("CRR-050 no longer judged on org-alpha-bad")
 		}

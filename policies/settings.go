@@ -254,7 +254,9 @@ func (s *Settings) InScope(b *scanner.Bucket, isReplica bool) bool {
 	if !matchAny(s.Scope.Buckets, b.Name) || matchAny(s.Scope.Exclude, b.Name) {
 		return false
 	}
-	if len(s.Scope.Tags) == 0 || slices.ContainsFunc(b.Errors, func(e scanner.CollectionError) bool {
+	// Tags that were not read (nil: the scan had no tag filter) or could not be read
+	// are unknown: the bucket stays in scope rather than silently dropping out.
+	if len(s.Scope.Tags) == 0 || b.Tags == nil || slices.ContainsFunc(b.Errors, func(e scanner.CollectionError) bool {
 		return e.Component == scanner.ComponentTags
 	}) {
 		return true

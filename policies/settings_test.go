@@ -310,6 +310,12 @@ func bucketWith(name string, tags map[string]string, errs ...scanner.CollectionE
 	return b
 }
 
+// notRead drops a bucket's tags as a scan that did not read them leaves them.
+func notRead(b *scanner.Bucket) *scanner.Bucket {
+	b.Tags = nil
+	return b
+}
+
 func TestInScope(t *testing.T) {
 	full, err := LoadSettings(filepath.Join("testdata", "settings", "full.yaml"), testCatalogue())
 	if err != nil {
@@ -338,6 +344,8 @@ func TestInScope(t *testing.T) {
 		{"a tag value glob fails", full, bucketWith("prod-a", map[string]string{"env": "prod", "team": "ml"}), false, false},
 		{"tags unreadable: judged", full, bucketWith("prod-a", nil, tagsDenied), false, true},
 		{"tags unreadable, excluded by name", full, bucketWith("prod-a-tmp", nil, tagsDenied), false, false},
+		{"tags read, none", full, bucketWith("prod-a", nil), false, false},
+		{"tags not read (nil): judged", full, notRead(bucketWith("prod-a", nil)), false, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -335,17 +335,27 @@ func InputsWith(snap *scanner.Snapshot, set *Settings, today time.Time) iter.Seq
 // covers become waived (CRR-091 reports the expired ones), and severity overrides
 // replace the findings' severities. A nil set means DefaultSettings.
 func (e *Engine) EvaluateSnapshotWith(ctx context.Context, snap *scanner.Snapshot, set *Settings, today time.Time, concurrency int) ([]report.Finding, map[string]map[string]int, error) {
-	if snap == nil {
-		return nil, nil, errors.New("evaluate: no snapshot")
-	}
-	findings, outcomes, err := e.evaluateInputs(ctx, snap, InputsWith(snap, set, today), concurrency)
+	j, err := e.Judge(ctx, snap, set, today, concurrency, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := range findings {
-		findings[i].Severity = set.SeverityOf(findings[i].CheckID, findings[i].Severity)
+	return j.Findings, j.Outcomes, nil
+}
+
+// Judge is EvaluateSnapshotWith returning the whole judgement; with keepBuckets it
+// also keeps every bucket's outcome per applicable check.
+func (e *Engine) Judge(ctx context.Context, snap *scanner.Snapshot, set *Settings, today time.Time, concurrency int, keepBuckets bool) (*Judgement, error) {
+	if snap == nil {
+		return nil, errors.New("evaluate: no snapshot")
 	}
-	return findings, outcomes, nil
+	j, err := e.evaluateInputs(ctx, snap, InputsWith(snap, set, today), concurrency, keepBuckets)
+	if err != nil {
+		return nil, err
+	}
+	for i := range j.Findings {
+		j.Findings[i].Severity = set.SeverityOf(j.Findings[i].CheckID, j.Findings[i].Severity)
+	}
+	return j, nil
 }
 
 func (r Requirements) clone() Requirements {

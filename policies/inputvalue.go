@@ -3,6 +3,8 @@ package policies
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -14,7 +16,13 @@ import (
 // cost more than evaluating most checks. Numbers keep their JSON text (as with
 // json.Decoder.UseNumber); strings without escapes share one copy of the document.
 func jsonValue(doc []byte) (ast.Value, error) {
-	p := jsonParser{doc: doc, text: string(doc)}
+	return jsonValueWith(doc, nil)
+}
+
+// jsonValueWith is jsonValue with the terms of known object keys shared (terms are
+// immutable): the input's field names come back in every document.
+func jsonValueWith(doc []byte, keys map[string]*ast.Term) (ast.Value, error) {
+	p := jsonParser{doc: doc, text: string(doc), keys: keys}
 	p.skipSpace()
 	v, err := p.value()
 	if err != nil {
@@ -38,6 +46,8 @@ type jsonParser struct {
 	pairs [][2]*ast.Term
 	// elems is the stack of the elements of the arrays being parsed.
 	elems []*ast.Term
+	// keys are shared terms of known object keys.
+	keys map[string]*ast.Term
 }
 
 func (p *jsonParser) fail(what string) error {
@@ -184,7 +194,11 @@ func (p *jsonParser) object() (ast.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.pairs = append(p.pairs, [2]*ast.Term{ast.InternedTerm(k), p.term(v)})
+		kt, ok := p.keys[k]
+		if !ok {
+			kt = ast.InternedTerm(k)
+		}
+		p.pairs = append(p.pairs, [2]*ast.Term{kt, p.term(v)})
 		p.skipSpace()
 		if p.pos >= len(p.doc) {
 			return nil, p.fail("unterminated object")
@@ -242,4 +256,45 @@ func (p *jsonParser) array() (ast.Value, error) {
 	clear(p.elems[base:])
 	p.elems = p.elems[:base]
 	return ast.NewArray(elems...), nil
+}
+
+// inputKeys are terms for the object keys every input document repeats: the JSON
+// names of Input's fields and of the types within it, and the keys of IAM policy
+// documents.
+func inputKeys() map[string]*ast.Term {
+	keys := map[string]*ast.Term{}
+	for _, k := range []string{
+		"Version", "Statement", "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
+		"Resource", "NotResource", "Condition", "AWS", "Service", "Federated", "CanonicalUser",
+	} {
+		keys[k] = ast.StringTerm(k)
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			keys[name] = ast.StringTerm(name)
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeFor[Input]())
+	return keys
 }

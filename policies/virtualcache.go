@@ -1,0 +1,86 @@
+package policies
+
+import (
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// virtualCache is topdown's cache of rule and function results for one evaluation,
+// kept in one hash map per frame instead of topdown's trie (a node and a map for
+// every new step of every cached reference): the same entries, found the same way
+// (by an equal reference), for fewer allocations.
+type virtualCache struct {
+	frames []map[int]*cacheEntry
+}
+
+type cacheEntry struct {
+	ref       ast.Ref
+	value     *ast.Term
+	undefined bool
+	next      *cacheEntry // another reference with the same hash
+}
+
+var _ topdown.VirtualCache = (*virtualCache)(nil)
+
+func newVirtualCache() *virtualCache {
+	c := &virtualCache{}
+	c.Push()
+	return c
+}
+
+// Push starts a new, empty frame (topdown pushes one for every with statement).
+func (c *virtualCache) Push() {
+	c.frames = append(c.frames, make(map[int]*cacheEntry, 64))
+}
+
+// Pop drops the top frame and its entries.
+func (c *virtualCache) Pop() {
+	c.frames[len(c.frames)-1] = nil
+	c.frames = c.frames[:len(c.frames)-1]
+}
+
+// Get returns the value cached for ref: (value, false) when it has one, (nil, true)
+// when ref is recorded undefined and (nil, false) when nothing is cached.
+func (c *virtualCache) Get(ref ast.Ref) (*ast.Term, bool) {
+	for e := c.frames[len(c.frames)-1][ref.Hash()]; e != nil; e = e.next {
+		if e.ref.Equal(ref) {
+			if e.undefined {
+				return nil, true
+			}
+			return e.value, false
+		}
+	}
+	return nil, false
+}
+
+// Put records value for ref (nil: ref is undefined). The caller may reuse ref's
+// slice, so the entry keeps a copy of it.
+func (c *virtualCache) Put(ref ast.Ref, value *ast.Term) {
+	frame := c.frames[len(c.frames)-1]
+	h := ref.Hash()
+	for e := frame[h]; e != nil; e = e.next {
+		if e.ref.Equal(ref) {
+			if value != nil {
+				e.value = value
+			} else {
+				e.undefined = true
+			}
+			return
+		}
+	}
+	e := &cacheEntry{ref: append(ast.Ref(nil), ref...), value: value, undefined: value == nil, next: frame[h]}
+	frame[h] = e
+}
+
+// Keys returns the references cached with a value in the top frame.
+func (c *virtualCache) Keys() []ast.Ref {
+	var keys []ast.Ref
+	for _, e := range c.frames[len(c.frames)-1] {
+		for ; e != nil; e = e.next {
+			if e.value != nil {
+				keys = append(keys, e.ref)
+			}
+		}
+	}
+	return keys
+}

@@ -69,16 +69,18 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 	if t.Options.Color {
 		symbols = tw.NewSymbols(tw.StyleLight)
 	}
-	header := []string{"Severity", "Check", "Status", "Account", "Region", "Bucket", "Message"}
+	// Grouped by account, region and bucket (the findings' order): repeated values
+	// merge into one cell.
+	header := []string{"Account", "Region", "Bucket", "Severity", "Check", "Status", "Message"}
 	rows := make([][]string, len(fs))
 	for i, f := range fs {
 		rows[i] = []string{
-			terminalText(f.Severity),
-			terminalText(f.CheckID),
-			terminalText(f.Status),
 			terminalText(f.AccountID),
 			terminalText(f.Region),
 			terminalText(f.Bucket),
+			terminalText(f.Severity),
+			terminalText(f.CheckID),
+			terminalText(f.Status),
 			terminalText(f.Message),
 		}
 	}
@@ -90,7 +92,7 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 		// The column maximum includes the cell's padding (one space on each side);
 		// the lines already fit, so the table does not re-wrap them.
 		ForColumn(msgCol).WithMaxWidth(msgWidth + 2).Build().
-		Row().Formatting().WithAutoWrap(tw.WrapNormal).Build().Build().
+		Row().Formatting().WithAutoWrap(tw.WrapNormal).WithMergeMode(tw.MergeHierarchical).Build().Build().
 		Build()
 	tbl := tablewriter.NewTable(w,
 		tablewriter.WithConfig(cfg),
@@ -98,7 +100,7 @@ func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
 	tbl.Header(header)
 	for _, row := range rows {
 		// Colour after measuring widths; the escape sequences are the writer's own.
-		row[0] = t.severity(row[0])
+		row[3] = t.severity(row[3])
 	}
 	if err := tbl.Bulk(rows); err != nil {
 		return fmt.Errorf("table rows: %w", err)

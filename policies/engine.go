@@ -63,6 +63,7 @@ type Engine struct {
 	checks []check // sorted by id
 	query  rego.PreparedEvalQuery
 	digest string
+	keys   map[string]*ast.Term // read only: see inputKeys
 }
 
 type check struct {
@@ -141,6 +142,7 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 	}
 	e.query = pq
 	e.digest = digest(mods)
+	e.keys = inputKeys()
 	return e, nil
 }
 
@@ -282,7 +284,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: encode input: %w", in.Bucket.Arn, err)
 	}
-	val, err := jsonValue(doc)
+	val, err := jsonValueWith(doc, e.keys)
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: convert input: %w", in.Bucket.Arn, err)
 	}
@@ -292,7 +294,8 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	stop := context.AfterFunc(ctx, cancel.Cancel)
 	defer stop()
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
-		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm))
+		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm),
+		rego.EvalVirtualCache(newVirtualCache()))
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %w", in.Bucket.Arn, err)
 	}

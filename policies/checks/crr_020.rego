@@ -27,15 +27,17 @@ applies if {
 
 applies if errors.unreadable("replication")
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every dest in repl.destination_arns {
 		is_boolean(repl.destination(dest).Exists)
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
 
 deny contains f if {
 	some dest in repl.destination_arns

@@ -27,18 +27,20 @@ applies if {
 
 applies if errors.unreadable("replication")
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
-judgeable if errors.unreadable("bucket")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	repl.bucket_region != ""
 	every dest in repl.destination_arns {
 		repl.destination_region(dest) != ""
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
+
+judgeable if errors.unreadable("bucket")
 
 deny contains f if {
 	region := repl.bucket_region

@@ -38,15 +38,17 @@ applies if {
 	errors.unreadable("replication")
 }
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every dest in repl.destination_arns {
 		known(dest)
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
 
 known(dest) if repl.destination_region(dest) != ""
 

@@ -37,15 +37,17 @@ applies if {
 # judged_rules are the rules that name a destination.
 judged_rules := [r | some r in repl.rules; repl.destination_of(r)]
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every r in judged_rules {
 		repl.destination_account(r)
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
 
 deny contains f if {
 	count(settings.allowed_accounts) > 0

@@ -34,6 +34,14 @@ applies if {
 
 applies if errors.unreadable("replication")
 
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
+judgeable if {
+	every dest in repl.destination_arns {
+		known(dest)
+	}
+}
+
 judgeable if count(deny) > 0
 
 judgeable if errors.unreadable("destination")
@@ -41,12 +49,6 @@ judgeable if errors.unreadable("destination")
 judgeable if errors.unreadable("publicaccessblock")
 
 judgeable if errors.unreadable("policy")
-
-judgeable if {
-	every dest in repl.destination_arns {
-		known(dest)
-	}
-}
 
 known(dest) if repl.destination(dest).Exists == false
 

@@ -44,17 +44,19 @@ applies if {
 	errors.unreadable("replication")
 }
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
-judgeable if errors.unreadable("lifecycle")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every dest in repl.destination_arns {
 		known(dest)
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
+
+judgeable if errors.unreadable("lifecycle")
 
 known(dest) if repl.destination(dest).Exists == false
 

@@ -29,17 +29,19 @@ applies if {
 
 applies if errors.unreadable("replication")
 
-judgeable if count(deny) > 0
-
-judgeable if errors.unreadable("destination")
-
-judgeable if errors.unreadable("requestpayment")
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every dest in repl.destination_arns {
 		known(dest)
 	}
 }
+
+judgeable if count(deny) > 0
+
+judgeable if errors.unreadable("destination")
+
+judgeable if errors.unreadable("requestpayment")
 
 known(dest) if repl.destination(dest).Exists == false
 

@@ -36,18 +36,20 @@ applies if {
 
 applies if errors.unreadable("replication")
 
-judgeable if count(deny) > 0
-
-judgeable if {
-	count(keyed) > 0
-	errors.unreadable("destination")
-}
-
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
 judgeable if {
 	every r in keyed {
 		kms.region(kms.replica_key(r))
 		repl.destination_region(repl.destination_of(r)) != ""
 	}
+}
+
+judgeable if count(deny) > 0
+
+judgeable if {
+	count(keyed) > 0
+	errors.unreadable("destination")
 }
 
 deny contains f if {

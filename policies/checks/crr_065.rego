@@ -33,6 +33,14 @@ applies if {
 
 applies if errors.unreadable("replication")
 
+# (The body that usually holds comes first: once a body holds, the others are not
+# evaluated.)
+judgeable if {
+	every d in dests {
+		kms.sse_known(repl.destination(d))
+	}
+}
+
 judgeable if count(deny) > 0
 
 judgeable if errors.unreadable("destination")
@@ -42,12 +50,6 @@ judgeable if errors.unreadable("encryption")
 # A source that blocks SSE-C holds no new SSE-C objects to replicate: judged (it
 # passes) without the destination's encryption, which the scan then does not read.
 judgeable if source_blocks_sse_c
-
-judgeable if {
-	every d in dests {
-		kms.sse_known(repl.destination(d))
-	}
-}
 
 source_blocks_sse_c if kms.blocks_sse_c(input.bucket)
 

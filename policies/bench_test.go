@@ -2,8 +2,13 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/crrscan/crrscan/scanner"
 )
@@ -92,6 +97,75 @@ func BenchmarkEvaluate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkEvaluateFloor measures what any evaluation of the compliant bucket costs
+// before the checks do any work, for comparison with BenchmarkEvaluate/compliant:
+// converting the input (JSON and Rego value), an empty prepared query with that
+// input, and a catalogue as large as the built-in one of trivial checks that all
+// apply and pass (one comparison each), evaluated the way Evaluate evaluates checks.
+func BenchmarkEvaluateFloor(b *testing.B) {
+	ctx := context.Background()
+	e, err := New(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := demoInput(b, "acme-orders-prod")
+	convert := func() ast.Value {
+		doc, err := json.Marshal(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := jsonValueWith(doc, e.keys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return v
+	}
+	b.Run("convert", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			convert()
+		}
+	})
+	prepare := func(query string, modules ...*ast.Module) rego.PreparedEvalQuery {
+		opts := []func(*rego.Rego){rego.Query(query)}
+		for _, m := range modules {
+			opts = append(opts, rego.ParsedModule(m))
+		}
+		pq, err := rego.New(opts...).PrepareForEval(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return pq
+	}
+	eval := func(b *testing.B, pq rego.PreparedEvalQuery) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := pq.Eval(ctx, rego.EvalParsedInput(convert()), rego.EvalVirtualCache(newVirtualCache())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("empty-query", func(b *testing.B) { eval(b, prepare("x := 1")) })
+	checks := make([]check, len(e.checks))
+	modules := make([]*ast.Module, 0, len(e.checks)+1)
+	for i := range checks {
+		checks[i] = check{pkg: fmt.Sprintf("trivial_%03d", i), hasApplies: true, denySet: true}
+		m, err := ast.ParseModuleWithOpts(checks[i].pkg+".rego", "package crr.checks."+checks[i].pkg+`
+applies if input.facts.in_scope == true
+deny contains {"msg": "versioning"} if input.bucket.Versioning.Status != "Enabled"
+`, ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		modules = append(modules, m)
+	}
+	gen, err := evaluationModule(checks)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("trivial-catalogue-%d", len(checks)), func(b *testing.B) { eval(b, prepare(query, append(modules, gen)...)) })
 }
 
 // BenchmarkNew measures loading, compiling and preparing the catalogue (target ≤ 300 ms).

@@ -11,6 +11,10 @@ import (
 // (by an equal reference), for fewer allocations.
 type virtualCache struct {
 	frames []map[int]*cacheEntry
+	// entries and terms hand out cache entries and the copies of their references
+	// in blocks: an evaluation caches a few hundred results.
+	entries []cacheEntry
+	terms   []*ast.Term
 }
 
 type cacheEntry struct {
@@ -30,7 +34,7 @@ func newVirtualCache() *virtualCache {
 
 // Push starts a new, empty frame (topdown pushes one for every with statement).
 func (c *virtualCache) Push() {
-	c.frames = append(c.frames, make(map[int]*cacheEntry, 64))
+	c.frames = append(c.frames, make(map[int]*cacheEntry, 128))
 }
 
 // Pop drops the top frame and its entries.
@@ -68,8 +72,23 @@ func (c *virtualCache) Put(ref ast.Ref, value *ast.Term) {
 			return
 		}
 	}
-	e := &cacheEntry{ref: append(ast.Ref(nil), ref...), value: value, undefined: value == nil, next: frame[h]}
+	if len(c.entries) == 0 {
+		c.entries = make([]cacheEntry, 64)
+	}
+	e := &c.entries[0]
+	c.entries = c.entries[1:]
+	*e = cacheEntry{ref: c.copyRef(ref), value: value, undefined: value == nil, next: frame[h]}
 	frame[h] = e
+}
+
+func (c *virtualCache) copyRef(ref ast.Ref) ast.Ref {
+	if len(c.terms) < len(ref) {
+		c.terms = make([]*ast.Term, max(256, len(ref)))
+	}
+	cp := c.terms[:len(ref):len(ref)]
+	c.terms = c.terms[len(ref):]
+	copy(cp, ref)
+	return cp
 }
 
 // Keys returns the references cached with a value in the top frame.

@@ -94,11 +94,11 @@ broad := [{"Index": i, "Policy": ip.label(e), "Statement": s, "Reason": r} |
 ]
 
 # narrow_document is true for a document in which why finds nothing, told from its
-# JSON text alone: a statement is broad only with an action "*" or "s3:*" (any case),
-# a NotAction, a Resource "*" or a NotResource, and each of these leaves its mark in
-# the text.
+# text alone (Rego's formatting of the value: every string quoted, keys included): a
+# statement is broad only with an action "*" or "s3:*" (any case), a NotAction, a
+# Resource "*" or a NotResource, and each of these leaves its mark in the text.
 narrow_document(doc) if {
-	text := lower(json.marshal(doc))
+	text := lower(sprintf("%v", [doc]))
 	not contains(text, `"*"`)
 	not contains(text, `"s3:*"`)
 	not contains(text, `"notaction"`)

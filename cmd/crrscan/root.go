@@ -69,15 +69,8 @@ func (m *multiFlag) Set(v string) error {
 // parseFlags parses args with fs; --help prints the usage to out and reports done.
 // A bad flag is a one-line usage error.
 func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, usage string) (done bool, err error) {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(out, usage)
-			fs.SetOutput(out)
-			fs.PrintDefaults()
-			return true, nil
-		}
-		return false, app.UsageError(fmt.Errorf("%s: %v (see crrscan %s --help)", fs.Name(), err, fs.Name()))
+	if done, err := parseFlagsKeep(fs, args, out, usage); done || err != nil {
+		return done, err
 	}
 	if fs.NArg() > 0 {
 		return false, app.UsageError(fmt.Errorf("%s: unexpected argument %q (see crrscan %s --help)", fs.Name(), fs.Arg(0), fs.Name()))

@@ -38,7 +38,7 @@ clean: ## remove build and demo output
 report-screenshot: build ## write the demo HTML report and a PNG of it to out/demo/ (needs chromium)
 	@mkdir -p $(DEMO_OUT)
 	@rm -f $(DEMO_OUT)/crrscan.png
-	CRRSCAN_SCREENSHOT=$(CURDIR)/$(DEMO_OUT)/crrscan.png $(GO) test -count=1 -run '^TestReportScreenshot$$' ./cmd/crrscan
+	CRRSCAN_SCREENSHOT=$(CURDIR)/$(DEMO_OUT)/crrscan.png $(GO) test -tags screenshot -count=1 -run '^TestReportScreenshot$$' ./cmd/crrscan
 	@test -s $(DEMO_OUT)/crrscan.png || { echo "report-screenshot: no screenshot was written (is chromium installed? apt-get install -y chromium)" >&2; exit 1; }
 	@echo "report-screenshot: wrote $(DEMO_OUT)/crrscan.html and $(DEMO_OUT)/crrscan.png"
 
@@ -62,7 +62,7 @@ BENCH_TEST         = ./bin/fakeaws.test -test.timeout 30m -test.run
 .PHONY: bench
 bench: ## scan synthetic estates (1k, 10k at 40 ms a call; 100k for memory) through a fake AWS
 	@rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR) bin
-	$(GO) test -c -o bin/fakeaws.test ./scanner/fakeaws
+	$(GO) test -tags bench -c -o bin/fakeaws.test ./scanner/fakeaws
 	@set -e; for n in $(BENCH_SIZES); do \
 	  $(BENCH_ENV) CRRSCAN_BENCH_BUCKETS=$$n CRRSCAN_BENCH_LATENCY=$(BENCH_LATENCY) CRRSCAN_BENCH_OUT=$(BENCH_DIR)/$$n.json \
 	    $(BENCH_TEST) '^TestBenchEstate$$'; \

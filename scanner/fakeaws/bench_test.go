@@ -1,4 +1,4 @@
-//go:build unix
+//go:build bench && unix
 
 package fakeaws_test
 

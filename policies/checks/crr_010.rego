@@ -41,7 +41,7 @@ deny contains f if {
 			[
 				cli.put_bucket_versioning("DESTINATION-BUCKET", "DESTINATION-REGION"),
 				cli.create_role(role, "/", "trust-policy.json"),
-				cli.put_role_policy(role, "s3-replication", "permissions-policy.json"),
+				cli.put_role_policy(role, "crr-replication", "permissions-policy.json"),
 				cli.put_bucket_replication(name, region, "replication.json"),
 			],
 		),

@@ -22,7 +22,7 @@ test_deny_in_scope_without_configuration if {
 	f.commands == [
 		"aws s3api put-bucket-versioning --bucket DESTINATION-BUCKET --versioning-configuration Status=Enabled --region DESTINATION-REGION",
 		"aws iam create-role --role-name s3-crr-src --assume-role-policy-document file://trust-policy.json",
-		"aws iam put-role-policy --role-name s3-crr-src --policy-name s3-replication --policy-document file://permissions-policy.json",
+		"aws iam put-role-policy --role-name s3-crr-src --policy-name crr-replication --policy-document file://permissions-policy.json",
 		"aws s3api put-bucket-replication --bucket src --replication-configuration file://replication.json --region eu-west-1",
 	]
 	f.documents["replication.json"].Role == "arn:aws:iam::111122223333:role/s3-crr-src"

@@ -42,7 +42,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "Exists": false},
 		"commands": [
 			cli.create_role(name, role_path(role_arn), "trust-policy.json"),
-			cli.put_role_policy(name, "s3-replication", "permissions-policy.json"),
+			cli.put_role_policy(name, "crr-replication", "permissions-policy.json"),
 		],
 		"documents": {
 			"trust-policy.json": cli.trust_policy(input.bucket.AccountId),

@@ -25,7 +25,7 @@ test_deny_missing_role if {
 	f.resource_arn == role_arn
 	f.commands == [
 		"aws iam create-role --role-name crr-role --path /service/ --assume-role-policy-document file://trust-policy.json",
-		"aws iam put-role-policy --role-name crr-role --policy-name s3-replication --policy-document file://permissions-policy.json",
+		"aws iam put-role-policy --role-name crr-role --policy-name crr-replication --policy-document file://permissions-policy.json",
 	]
 	f.documents["permissions-policy.json"].Statement[2].Resource == ["arn:aws:s3:::dst/*"]
 	f.documents["trust-policy.json"].Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111122223333"

@@ -13,20 +13,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
-	"github.com/sourcegraph/conc/pool"
 
 	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
@@ -633,80 +629,6 @@ func decodeDeny(v any) (deny, error) {
 		return deny{}, errors.New(`deny value has no "msg"`)
 	}
 	return d, nil
-}
-
-// EvaluateSnapshot judges every bucket of s with at most concurrency evaluations at
-// a time (GOMAXPROCS when concurrency < 1). It returns the findings sorted with
-// report.SortFindings, and per check the number of buckets that passed, failed or
-// could not be judged. Snapshot-level read errors (s.Errors) become CRR-090 findings
-// with no bucket; they are not bucket outcomes and are not counted.
-func (e *Engine) EvaluateSnapshot(ctx context.Context, s *scanner.Snapshot, concurrency int) ([]report.Finding, map[string]map[string]int, error) {
-	if s == nil {
-		return nil, nil, errors.New("evaluate: no snapshot")
-	}
-	j, err := e.evaluateInputs(ctx, s, Inputs(s), concurrency, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	return j.Findings, j.Outcomes, nil
-}
-
-// Judgement is the evaluation of a whole snapshot.
-type Judgement struct {
-	// Findings are sorted with report.SortFindings.
-	Findings []report.Finding
-	// Outcomes counts, per check, the buckets that passed, failed, were waived or
-	// could not be judged.
-	Outcomes map[string]map[string]int
-	// Buckets holds every bucket's outcome per applicable check, when asked for (the
-	// JUnit report needs it); nil otherwise.
-	Buckets []report.BucketOutcome
-}
-
-// evaluateInputs judges the given inputs of s's buckets. Results are folded into
-// the judgement as each bucket completes, so no per-bucket result outlives its
-// evaluation (only findings, counts and, with keepBuckets, the outcome maps).
-func (e *Engine) evaluateInputs(ctx context.Context, s *scanner.Snapshot, inputs iter.Seq[Input], concurrency int, keepBuckets bool) (*Judgement, error) {
-	if concurrency < 1 {
-		concurrency = runtime.GOMAXPROCS(0)
-	}
-	j := &Judgement{Findings: []report.Finding{}, Outcomes: make(map[string]map[string]int, len(e.checks))}
-	for _, c := range e.checks {
-		j.Outcomes[c.ID] = map[string]int{OutcomePass: 0, OutcomeFail: 0, OutcomeError: 0}
-	}
-	var mu sync.Mutex
-	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError().WithMaxGoroutines(concurrency)
-	for in := range inputs {
-		p.Go(func(ctx context.Context) error {
-			ev, err := e.Evaluate(ctx, in)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			j.Findings = append(j.Findings, ev.Findings...)
-			for id, o := range ev.Outcomes {
-				j.Outcomes[id][o]++
-			}
-			if keepBuckets {
-				j.Buckets = append(j.Buckets, report.BucketOutcome{
-					AccountID: in.Bucket.AccountID, Region: in.Bucket.Region, Bucket: in.Bucket.Name, Checks: ev.Outcomes,
-				})
-			}
-			return nil
-		})
-	}
-	if err := p.Wait(); err != nil {
-		return nil, err
-	}
-	if len(s.Errors) > 0 {
-		c, _ := e.Check(ErrorCheckID)
-		for _, ce := range s.Errors {
-			j.Findings = append(j.Findings, snapshotErrorFinding(c, ce))
-		}
-	}
-	report.SortFindings(j.Findings)
-	return j, nil
 }
 
 // snapshotErrorFinding reports a read that failed above the bucket level (the

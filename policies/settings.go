@@ -345,17 +345,7 @@ func (e *Engine) EvaluateSnapshotWith(ctx context.Context, snap *scanner.Snapsho
 // Judge is EvaluateSnapshotWith returning the whole judgement; with keepBuckets it
 // also keeps every bucket's outcome per applicable check.
 func (e *Engine) Judge(ctx context.Context, snap *scanner.Snapshot, set *Settings, today time.Time, concurrency int, keepBuckets bool) (*Judgement, error) {
-	if snap == nil {
-		return nil, errors.New("evaluate: no snapshot")
-	}
-	j, err := e.evaluateInputs(ctx, snap, InputsWith(snap, set, today), concurrency, keepBuckets)
-	if err != nil {
-		return nil, err
-	}
-	for i := range j.Findings {
-		j.Findings[i].Severity = set.SeverityOf(j.Findings[i].CheckID, j.Findings[i].Severity)
-	}
-	return j, nil
+	return e.NewJudger(ctx, set.orDefault(), today, concurrency, keepBuckets).Finish(snap)
 }
 
 func (r Requirements) clone() Requirements {

@@ -138,6 +138,16 @@ func (jd *Judger) AddBucket(b scanner.Bucket, g *scanner.Graph) error {
 	return nil
 }
 
+// ReadyFunc is AddBucket in the shape of scanner.Options.Ready; an error fails the
+// judging (Finish returns it).
+func (jd *Judger) ReadyFunc() func(scanner.Bucket, *scanner.Graph) {
+	return func(b scanner.Bucket, g *scanner.Graph) {
+		if err := jd.AddBucket(b, g); err != nil {
+			jd.cancel(err)
+		}
+	}
+}
+
 // Stop ends the judging without a result: it waits for the evaluations in flight.
 func (jd *Judger) Stop() {
 	jd.cancel(context.Canceled)

@@ -141,6 +141,14 @@ type Options struct {
 	RateLimits RateLimits
 	// Progress, when set, is kept up to date as the scan goes.
 	Progress *Progress
+	// Ready, when set, receives every scanned bucket that has no replication
+	// configuration as soon as its own reads are done, with the estate's replication
+	// graph (complete: every bucket's configuration is read first), so that the
+	// caller can judge it while the scan reads the rest: such a bucket links no
+	// destination, role or key. It is called from the scan's goroutines, at most
+	// once per bucket, and the bucket is the caller's copy; the snapshot holds the
+	// same bucket. Buckets that replicate are judged from the snapshot.
+	Ready func(b Bucket, g *Graph)
 
 	// The scan reads only what the built-in checks need (see destNeeds). ReadTags
 	// also reads every bucket's tags (GetBucketTagging): the settings' scope filters

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"time"
 
@@ -102,8 +103,29 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	}
 	col.index(accounts, snap)
 
+	// Every bucket's replication configuration first: then the estate's graph is
+	// complete, and a bucket that does not replicate can be judged (Options.Ready) as
+	// soon as the rest of its reads are done, while the scan goes on.
 	work := interleave(accounts)
-	col.forEach(len(work), func(i int) { col.collectBucket(ctx, work[i]) })
+	col.forEach(len(work), func(i int) { col.readReplication(ctx, work[i]) })
+	if ctx.Err() != nil {
+		return cancelled()
+	}
+	var g *Graph
+	if o.Ready != nil {
+		g = NewGraph()
+		for _, lb := range work {
+			if !lb.excluded {
+				g.AddBucket(lb.bucket)
+			}
+		}
+	}
+	for _, lb := range work {
+		if lb.excluded {
+			col.bucketDone(lb.account)
+		}
+	}
+	col.forEach(len(work), func(i int) { col.collectBucket(ctx, work[i], g) })
 	if ctx.Err() != nil {
 		return cancelled()
 	}
@@ -292,15 +314,13 @@ func (col *collector) listBuckets(ctx context.Context, a *scanAccount) ([]*liste
 	return out, nil
 }
 
-// collectBucket resolves the bucket's region, and unless the regions filter
-// leaves it out reads its replication configuration and versioning (and its tags
-// with Options.ReadTags), and when it replicates its encryption and object lock,
-// then the role.
-func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
+// readReplication resolves the bucket's region and, unless the regions filter
+// leaves it out, reads its replication configuration: what the estate's replication
+// graph needs. A bucket left out, or whose region cannot be found, is done.
+func (col *collector) readReplication(ctx context.Context, lb *listedBucket) {
 	if ctx.Err() != nil {
 		return
 	}
-	defer col.bucketDone(lb.account)
 	b, a := lb.bucket, lb.account
 	b.Region = lb.listedRegion
 	if b.Region == "" {
@@ -317,9 +337,7 @@ func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
 		lb.excluded = true
 		return
 	}
-	c := a.clients.S3(b.Region)
-
-	repl, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b.Name)})
+	repl, err := a.clients.S3(b.Region).GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b.Name)})
 	switch {
 	case err == nil:
 		b.ReplicationConfiguration = convertReplication(repl.ReplicationConfiguration)
@@ -327,7 +345,32 @@ func (col *collector) collectBucket(ctx context.Context, lb *listedBucket) {
 	default:
 		b.Errors = append(b.Errors, col.failed("GetBucketReplication", b.Arn, ComponentReplication, err))
 	}
+}
 
+// collectBucket reads the rest of a bucket that readReplication read: versioning
+// (tags with Options.ReadTags), and when it replicates its encryption and object
+// lock, then the role. A bucket without a configuration is then complete and goes
+// to Options.Ready with the estate's graph g.
+func (col *collector) collectBucket(ctx context.Context, lb *listedBucket, g *Graph) {
+	if ctx.Err() != nil || lb.excluded {
+		return
+	}
+	defer col.bucketDone(lb.account)
+	b, a := lb.bucket, lb.account
+	if b.Region != "" {
+		col.readBucket(ctx, a.clients.S3(b.Region), b)
+	}
+	if col.opts.Ready != nil && b.ReplicationConfiguration == nil && ctx.Err() == nil {
+		sortErrorsFully(b.Errors)
+		ready := *b
+		ready.Errors = slices.Clone(b.Errors)
+		col.opts.Ready(ready, g)
+	}
+}
+
+// readBucket reads a bucket's versioning (and its tags with Options.ReadTags), and
+// when it replicates its encryption and object lock, then the role.
+func (col *collector) readBucket(ctx context.Context, c S3API, b *Bucket) {
 	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b.Name)})
 	if err != nil {
 		b.Errors = append(b.Errors, col.failed("GetBucketVersioning", b.Arn, ComponentVersioning, err))

@@ -75,6 +75,7 @@ func hostileResult() *Result {
 	}
 	scan := fixtureScan()
 	scan.Source = "snapshot:<b>evil</b>|`x`"
+	scan.SkippedAccounts, scan.EnabledRegions = hostileCoverage()
 	return NewResult(Tool{Name: "crrscan", Version: "1.0.0 <i>x</i>"}, scan, fixtureChecks(), fs, fixtureOutcomes())
 }
 

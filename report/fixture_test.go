@@ -32,7 +32,8 @@ func fixtureOutcomes() map[string]map[string]int {
 	}
 }
 
-// fixtureScan is a scan of two accounts, incomplete because one read failed.
+// fixtureScan is a scan of two accounts of an organisation that has two more, not
+// ACTIVE and therefore skipped; incomplete because one read failed.
 func fixtureScan() ScanInfo {
 	return ScanInfo{
 		StartedAt:      time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC),
@@ -43,6 +44,14 @@ func fixtureScan() ScanInfo {
 		Complete:       false,
 		PolicyDigest:   "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
 		Source:         "snapshot:fixtures/demo.json",
+		SkippedAccounts: []SkippedAccount{
+			{ID: "444444444444", State: "PENDING_CLOSURE"},
+			{ID: "333333333333", Name: "legacy-sandbox", State: "SUSPENDED"},
+		},
+		EnabledRegions: map[string][]string{
+			"222222222222": {"us-east-1", "eu-west-1"},
+			"111111111111": {"us-east-1", "eu-west-1", "eu-central-1"},
+		},
 	}
 }
 

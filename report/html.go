@@ -79,6 +79,10 @@ type htmlPage struct {
 	BucketsScanned int
 	Complete       bool
 	ReadErrors     int
+	// SkippedAccounts are the organisation's accounts that were not scanned;
+	// EnabledRegions the scanned accounts' enabled regions, by account.
+	SkippedAccounts []SkippedAccount
+	EnabledRegions  []accountRegions
 
 	Open, Errors, Waived int
 	Severities           []severityCount
@@ -181,6 +185,12 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 		PolicyDigest:   readableLine(r.Scan.PolicyDigest),
 		BucketsScanned: r.Scan.BucketsScanned,
 		Complete:       r.Scan.Complete,
+	}
+	for _, a := range sortedSkipped(r.Scan.SkippedAccounts) {
+		p.SkippedAccounts = append(p.SkippedAccounts, SkippedAccount{ID: readableLine(a.ID), Name: readableLine(a.Name), State: readableLine(a.State)})
+	}
+	for _, row := range enabledRegionRows(r.Scan.EnabledRegions) {
+		p.EnabledRegions = append(p.EnabledRegions, accountRegions{Account: readableLine(row.Account), Regions: readableLines(row.Regions)})
 	}
 	if p.Tool == "" {
 		p.Tool = "crrscan"

@@ -44,7 +44,11 @@ func TestJSONFieldSet(t *testing.T) {
 	}
 	check("top level", doc, sorted("schema_version", "tool", "scan", "summary", "findings"))
 	check("tool", doc["tool"], sorted("name", "version"))
-	check("scan", doc["scan"], sorted("started_at", "finished_at", "accounts", "regions", "buckets_scanned", "complete", "policy_digest", "source"))
+	scanKeys := []string{"started_at", "finished_at", "accounts", "regions", "buckets_scanned", "complete", "policy_digest", "source"}
+	check("scan", doc["scan"], sorted(append(slices.Clone(scanKeys), "skipped_accounts", "enabled_regions")...))
+	scan := doc["scan"].(map[string]any)
+	check("scan.skipped_accounts[0]", scan["skipped_accounts"].([]any)[0], sorted("id", "name", "state"))
+	check("scan.enabled_regions", scan["enabled_regions"], sorted("111111111111", "222222222222"))
 	check("summary", doc["summary"], sorted("by_status", "by_severity", "checks"))
 	check("summary.checks[0]", doc["summary"].(map[string]any)["checks"].([]any)[0],
 		sorted("check_id", "title", "severity", "pass", "fail", "error", "waived"))
@@ -56,6 +60,15 @@ func TestJSONFieldSet(t *testing.T) {
 	check("finding without rule", findings[0], sorted(base...))
 	check("finding with rule", findings[2], sorted(append(slices.Clone(base), "rule_id", "destination")...))
 	check("remediation", findings[0].(map[string]any)["remediation"], sorted("summary", "commands", "documents"))
+
+	// The coverage fields are optional: a scan that recorded none has the contract's keys only.
+	r := fixtureResult()
+	r.Scan.SkippedAccounts, r.Scan.EnabledRegions = nil, nil
+	var plain map[string]any
+	if err := json.Unmarshal(render(t, "json", r), &plain); err != nil {
+		t.Fatal(err)
+	}
+	check("scan without coverage", plain["scan"], sorted(scanKeys...))
 }
 
 func TestJSONEscapesHostileText(t *testing.T) {

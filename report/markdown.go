@@ -46,6 +46,7 @@ func (*Markdown) Write(w io.Writer, r *Result) error {
 	c := countFindings(r.Findings)
 	markdownTitle(&b, r, c)
 	markdownSummary(&b, r, c)
+	markdownCoverage(&b, r.Scan)
 	if r.Drift != nil {
 		markdownDrift(&b, r.Drift)
 	}
@@ -145,6 +146,48 @@ func markdownSummary(b *bytes.Buffer, r *Result, c findingCounts) {
 			plural(c.readErrs, "read error"), checkReadError)
 	default:
 		b.WriteString("**Completeness:** incomplete: no read error was recorded as a finding; crrscan exits with code 3.\n\n")
+	}
+}
+
+// markdownCoverage writes the organisation's accounts that were not scanned and a
+// collapsed table of each scanned account's enabled regions (at most
+// markdownMaxRows rows each); nothing when the scan recorded neither.
+func markdownCoverage(b *bytes.Buffer, s ScanInfo) {
+	skipped, regions := sortedSkipped(s.SkippedAccounts), enabledRegionRows(s.EnabledRegions)
+	if len(skipped) == 0 && len(regions) == 0 {
+		return
+	}
+	b.WriteString("### Scan coverage\n\n")
+	if len(skipped) > 0 {
+		verbs := "are not ACTIVE and were"
+		if len(skipped) == 1 {
+			verbs = "is not ACTIVE and was"
+		}
+		fmt.Fprintf(b, "**Accounts not scanned:** %s of the organisation %s not scanned.\n\n", plural(len(skipped), "account"), verbs)
+		b.WriteString("| Account | Name | State |\n|:--|:--|:--|\n")
+		for _, a := range skipped[:min(len(skipped), markdownMaxRows)] {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", markdownCell(a.ID), markdownCell(a.Name), markdownCell(a.State))
+		}
+		b.WriteString("\n")
+		if n := len(skipped) - markdownMaxRows; n > 0 {
+			fmt.Fprintf(b, "… and %d more %s: the JSON report lists every skipped account.\n\n", n, nouns(n, "account"))
+		}
+	}
+	if len(regions) > 0 {
+		fmt.Fprintf(b, "<details>\n<summary>Enabled regions of %s</summary>\n\n", plural(len(regions), "scanned account"))
+		b.WriteString("| Account | Enabled regions |\n|:--|:--|\n")
+		for _, row := range regions[:min(len(regions), markdownMaxRows)] {
+			cells := make([]string, len(row.Regions))
+			for i, r := range row.Regions {
+				cells[i] = markdownText(r)
+			}
+			fmt.Fprintf(b, "| %s | %s |\n", markdownCell(row.Account), cmp.Or(strings.Join(cells, ", "), "—"))
+		}
+		b.WriteString("\n")
+		if n := len(regions) - markdownMaxRows; n > 0 {
+			fmt.Fprintf(b, "… and %d more %s: the JSON report lists every account's regions.\n\n", n, nouns(n, "account"))
+		}
+		b.WriteString("</details>\n\n")
 	}
 }
 

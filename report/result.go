@@ -55,6 +55,23 @@ type ScanInfo struct {
 	PolicyDigest   string    `json:"policy_digest"`
 	// Source says where the data came from: "aws" or "snapshot:<file>".
 	Source string `json:"source,omitempty"`
+	// SkippedAccounts are the organisation's accounts that were not scanned because
+	// they are not ACTIVE (suspended, closed, pending closure), sorted by id; absent
+	// when none was skipped.
+	SkippedAccounts []SkippedAccount `json:"skipped_accounts,omitempty"`
+	// EnabledRegions are the regions found enabled in each scanned account (account
+	// id → sorted region names); an account whose regions could not be read is
+	// absent, and so is the field when no account's regions were read.
+	EnabledRegions map[string][]string `json:"enabled_regions,omitempty"`
+}
+
+// SkippedAccount is an account of the organisation that the scan left out, and why.
+type SkippedAccount struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// State is the account's state in AWS Organizations (SUSPENDED, CLOSED,
+	// PENDING_CLOSURE, ...): the reason it was not scanned.
+	State string `json:"state"`
 }
 
 // Summary counts findings and per-check outcomes.

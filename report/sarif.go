@@ -144,6 +144,10 @@ type (
 		Regions        []string `json:"regions"`
 		PolicyDigest   string   `json:"policyDigest,omitempty"`
 		Source         string   `json:"source,omitempty"`
+		// SkippedAccounts and EnabledRegions repeat the scan's coverage (run
+		// properties are a SARIF property bag: any key is allowed).
+		SkippedAccounts []SkippedAccount    `json:"skippedAccounts,omitempty"`
+		EnabledRegions  map[string][]string `json:"enabledRegions,omitempty"`
 	}
 )
 
@@ -208,12 +212,14 @@ func (*SARIF) Write(w io.Writer, r *Result) error {
 			Invocations: []sarifInvocation{inv},
 			Results:     results,
 			Properties: sarifRunProps{
-				Complete:       r.Scan.Complete,
-				BucketsScanned: r.Scan.BucketsScanned,
-				Accounts:       sanitizedList(r.Scan.Accounts),
-				Regions:        sanitizedList(r.Scan.Regions),
-				PolicyDigest:   terminalText(r.Scan.PolicyDigest),
-				Source:         terminalText(r.Scan.Source),
+				Complete:        r.Scan.Complete,
+				BucketsScanned:  r.Scan.BucketsScanned,
+				Accounts:        sanitizedList(r.Scan.Accounts),
+				Regions:         sanitizedList(r.Scan.Regions),
+				PolicyDigest:    terminalText(r.Scan.PolicyDigest),
+				Source:          terminalText(r.Scan.Source),
+				SkippedAccounts: sarifSkipped(r.Scan.SkippedAccounts),
+				EnabledRegions:  sarifEnabledRegions(r.Scan.EnabledRegions),
 			},
 		}},
 	}
@@ -443,6 +449,28 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// sarifSkipped is the skipped accounts, sorted and sanitised, for the run properties.
+func sarifSkipped(accounts []SkippedAccount) []SkippedAccount {
+	var out []SkippedAccount
+	for _, a := range sortedSkipped(accounts) {
+		out = append(out, SkippedAccount{ID: terminalText(a.ID), Name: terminalText(a.Name), State: terminalText(a.State)})
+	}
+	return out
+}
+
+// sarifEnabledRegions is the enabled regions per account, sanitised, for the run
+// properties; nil when none was recorded.
+func sarifEnabledRegions(m map[string][]string) map[string][]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(m))
+	for _, row := range enabledRegionRows(m) {
+		out[terminalText(row.Account)] = sanitizedList(row.Regions)
+	}
+	return out
 }
 
 func sanitizedList(vals []string) []string {

@@ -22,8 +22,9 @@ const (
 
 // NewResult assembles a Result: it sorts a copy of findings (SortFindings, with a
 // deterministic tie-break), sorts and de-duplicates the scan's accounts and regions,
-// and builds the summary. ByStatus always has the keys fail, error and waived;
-// BySeverity counts open findings (status fail) and always has every severity key.
+// sorts copies of the skipped accounts and enabled regions, and builds the summary.
+// ByStatus always has the keys fail, error and waived; BySeverity counts open
+// findings (status fail) and always has every severity key.
 // Summary.Checks holds one entry per check id in id order, counted from
 // outcomes[checkID][pass|fail|error|waived]; a check id that appears only in
 // outcomes or findings is listed too, never dropped. Findings, Commands, Evidence and
@@ -36,6 +37,8 @@ func NewResult(tool Tool, scan ScanInfo, checks []CheckInfo, findings []Finding,
 	sortFindings(fs)
 	scan.Accounts = sortedSet(scan.Accounts)
 	scan.Regions = sortedSet(scan.Regions)
+	scan.SkippedAccounts = sortedSkipped(scan.SkippedAccounts)
+	scan.EnabledRegions = sortedEnabledRegions(scan.EnabledRegions)
 	return &Result{
 		SchemaVersion: SchemaVersion,
 		Tool:          tool,

@@ -196,6 +196,7 @@ func (t *Table) writeSummary(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Buckets scanned: %d\n", r.Scan.BucketsScanned)
 	fmt.Fprintf(w, "Accounts: %s\n", listed(r.Scan.Accounts))
 	fmt.Fprintf(w, "Regions: %s\n", listed(r.Scan.Regions))
+	writeScanCoverage(w, r.Scan)
 
 	open, errs, waived, readErrs := 0, 0, 0, 0
 	openBySev := map[string]int{}
@@ -240,6 +241,35 @@ func listed(vals []string) string {
 		clean[i] = terminalText(v)
 	}
 	return fmt.Sprintf("%d (%s)", len(vals), strings.Join(clean, ", "))
+}
+
+// writeScanCoverage names the organisation's accounts that were not scanned and
+// the scanned accounts' enabled regions (at most maxListed accounts each, then a
+// count); nothing when the scan recorded neither.
+func writeScanCoverage(w io.Writer, s ScanInfo) {
+	if skipped := sortedSkipped(s.SkippedAccounts); len(skipped) > 0 {
+		names := make([]string, 0, min(len(skipped), maxListed)+1)
+		for _, a := range skipped[:min(len(skipped), maxListed)] {
+			text := terminalText(a.ID) + " " + terminalText(a.State)
+			if name := terminalText(a.Name); name != "" {
+				text += " (" + name + ")"
+			}
+			names = append(names, text)
+		}
+		if more := len(skipped) - maxListed; more > 0 {
+			names = append(names, fmt.Sprintf("%d more", more))
+		}
+		fmt.Fprintf(w, "Skipped accounts (not ACTIVE, not scanned): %d (%s)\n", len(skipped), strings.Join(names, ", "))
+	}
+	if rows := enabledRegionRows(s.EnabledRegions); len(rows) > 0 {
+		fmt.Fprintln(w, "Enabled regions per account:")
+		for _, row := range rows[:min(len(rows), maxListed)] {
+			fmt.Fprintf(w, "  %s: %s\n", terminalText(row.Account), listed(row.Regions))
+		}
+		if more := len(rows) - maxListed; more > 0 {
+			fmt.Fprintf(w, "  %d more %s (the JSON and HTML reports list every account)\n", more, nouns(more, "account"))
+		}
+	}
 }
 
 func plural(n int, noun string) string {

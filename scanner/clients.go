@@ -225,12 +225,14 @@ func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
 	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
 }
 
-// newRetryer retries throttling and transient errors up to maxAttempts times and
-// never gives up early because of the client-side retry quota.
+// newRetryer retries throttling and transient errors up to maxAttempts times,
+// with the scanner's short full-jitter backoff (see backoff), and never gives up
+// early because of the client-side retry quota.
 func newRetryer() aws.Retryer {
 	return retry.NewStandard(func(so *retry.StandardOptions) {
 		so.MaxAttempts = maxAttempts
 		so.RateLimiter = ratelimit.None
+		so.Backoff = newBackoff()
 	})
 }
 
@@ -245,6 +247,9 @@ type awsClients struct {
 	org    *organizations.Client
 	acct   *account.Client
 	ec2    *ec2.Client
+
+	// limiters are the account's rate limiters, nil without them.
+	limiters limiters
 
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
@@ -272,11 +277,13 @@ func newAWSClients(cfg aws.Config) *awsClients {
 // limiter of their own: one per service, shared by every region.
 func newLimitedClients(base aws.Config, limits RateLimits) *awsClients {
 	cfg := base.Copy()
+	ls := newLimiters(limits)
 	// A fresh slice: the limiter of one account must not leak into another's config.
-	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, base.APIOptions...), newLimiters(limits).addMiddleware)
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, base.APIOptions...), ls.addMiddleware)
 	c := newAWSClients(cfg)
 	c.base = base
 	c.limits = limits
+	c.limiters = ls
 	return c
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -114,6 +116,19 @@ func TestOrgScanOnMoto(t *testing.T) {
 	}
 	if len(clean.snap.SkippedAccounts) != 1 || clean.snap.SkippedAccounts[0].ID != gamma {
 		t.Errorf("skipped accounts = %+v", clean.snap.SkippedAccounts)
+	}
+	// The JSON result says which account was not scanned and why (scan.skipped_accounts),
+	// and which regions were enabled in each scanned one (scan.enabled_regions).
+	if want := []report.SkippedAccount{{ID: gamma, Name: "gamma", State: "SUSPENDED"}}; !reflect.DeepEqual(clean.r.Scan.SkippedAccounts, want) {
+		t.Errorf("scan.skipped_accounts = %+v, want %+v", clean.r.Scan.SkippedAccounts, want)
+	}
+	for _, id := range clean.r.Scan.Accounts {
+		if regions := clean.r.Scan.EnabledRegions[id]; !slices.Contains(regions, "eu-west-1") || !slices.IsSorted(regions) {
+			t.Errorf("scan.enabled_regions[%s] = %q, want sorted and with eu-west-1", id, regions)
+		}
+	}
+	if _, ok := clean.r.Scan.EnabledRegions[gamma]; ok || len(clean.r.Scan.EnabledRegions) != len(clean.r.Scan.Accounts) {
+		t.Errorf("scan.enabled_regions = %v, want the %d scanned accounts only", clean.r.Scan.EnabledRegions, len(clean.r.Scan.Accounts))
 	}
 	if strings.Contains(clean.res.stderr, "\r") {
 		t.Errorf("a progress line was drawn although standard error is not a terminal:\n%q", clean.res.stderr)

@@ -160,6 +160,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			Complete:       snap.Complete(),
 			PolicyDigest:   engine.Digest(),
 			Source:         source,
+			// NewResult sorts copies of both.
+			SkippedAccounts: skippedAccounts(snap),
+			EnabledRegions:  snap.EnabledRegions,
 		},
 		infos, findings, outcomes)
 	res.Map = ReplicationMap(snap)

@@ -2,7 +2,8 @@ package scanner
 
 import (
 	"context"
-	"math"
+	"fmt"
+	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -13,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
-	"golang.org/x/time/rate"
 )
 
 // RateLimits are the requests per second the scanner sends to each service, per
@@ -64,43 +64,43 @@ func (l RateLimits) withDefaults() RateLimits {
 	return l
 }
 
-// limiters are one account's token buckets, by the SDK's service id.
-type limiters map[string]*rate.Limiter
+// limiters are one account's token buckets, by the SDK's service id. Each adapts
+// its rate to that service's throttling answers (adaptiveLimiter).
+type limiters map[string]*adaptiveLimiter
 
 func newLimiters(l RateLimits) limiters {
 	l = l.withDefaults()
 	return limiters{
-		s3.ServiceID:            newLimiter(l.S3),
-		iam.ServiceID:           newLimiter(l.IAM),
-		sts.ServiceID:           newLimiter(l.STS),
-		kms.ServiceID:           newLimiter(l.KMS),
-		organizations.ServiceID: newLimiter(l.Organizations),
-		account.ServiceID:       newLimiter(l.Account),
-		ec2.ServiceID:           newLimiter(l.EC2),
+		s3.ServiceID:            newAdaptiveLimiter(l.S3, time.Now),
+		iam.ServiceID:           newAdaptiveLimiter(l.IAM, time.Now),
+		sts.ServiceID:           newAdaptiveLimiter(l.STS, time.Now),
+		kms.ServiceID:           newAdaptiveLimiter(l.KMS, time.Now),
+		organizations.ServiceID: newAdaptiveLimiter(l.Organizations, time.Now),
+		account.ServiceID:       newAdaptiveLimiter(l.Account, time.Now),
+		ec2.ServiceID:           newAdaptiveLimiter(l.EC2, time.Now),
 	}
-}
-
-// newLimiter allows rps requests per second with bursts of one second's worth.
-func newLimiter(rps float64) *rate.Limiter {
-	if math.IsInf(rps, 1) {
-		return rate.NewLimiter(rate.Inf, 0)
-	}
-	return rate.NewLimiter(rate.Limit(rps), max(1, int(math.Ceil(rps))))
 }
 
 // limiterID names the middleware in the SDK's stack.
 const limiterID = "crrscan/RateLimit"
 
 // addMiddleware adds the limiter to a client's stack, after the retry middleware so
-// that every attempt, not only every call, waits for a token.
+// that every attempt, not only every call, waits for a token, and every throttled
+// attempt slows the service's limiter down.
 func (ls limiters) addMiddleware(stack *middleware.Stack) error {
 	mw := middleware.FinalizeMiddlewareFunc(limiterID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-		if lim := ls[awsmiddleware.GetServiceID(ctx)]; lim != nil {
-			if err := lim.Wait(ctx); err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-			}
+		lim := ls[awsmiddleware.GetServiceID(ctx)]
+		if lim == nil {
+			return next.HandleFinalize(ctx, in)
 		}
-		return next.HandleFinalize(ctx, in)
+		if err := lim.Wait(ctx); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("rate limit: %w", err)
+		}
+		out, md, err := next.HandleFinalize(ctx, in)
+		if isThrottling(err) {
+			lim.Throttled()
+		}
+		return out, md, err
 	})
 	if err := stack.Finalize.Insert(mw, "Retry", middleware.After); err != nil {
 		// A client without the retry middleware: limit each call instead.

@@ -88,6 +88,15 @@ func (s *stubAWS) keyCount(key string) int {
 	return n
 }
 
+// stubClients serves stub for the test's duration and returns rate-limited
+// clients of it.
+func stubClients(t *testing.T, stub *stubAWS, limits RateLimits) *awsClients {
+	t.Helper()
+	srv := httptest.NewServer(stub)
+	t.Cleanup(srv.Close)
+	return newLimitedClients(quickConfig(srv.URL), limits)
+}
+
 func versioning(t *testing.T, c Clients) {
 	t.Helper()
 	if _, err := c.S3("us-east-1").GetBucketVersioning(context.Background(), &s3.GetBucketVersioningInput{Bucket: aws.String("b")}); err != nil {
@@ -100,9 +109,7 @@ func versioning(t *testing.T, c Clients) {
 // each. Limiting calls rather than attempts would take half the time.
 func TestRateLimitPacesEveryAttempt(t *testing.T) {
 	stub := &stubAWS{throttle: 2}
-	srv := httptest.NewServer(stub)
-	defer srv.Close()
-	c := newLimitedClients(quickConfig(srv.URL), RateLimits{S3: 4})
+	c := stubClients(t, stub, RateLimits{S3: 4})
 	start := time.Now()
 	for range 6 {
 		versioning(t, c)
@@ -176,7 +183,9 @@ func TestRateLimitsDefaults(t *testing.T) {
 	if got != want {
 		t.Errorf("withDefaults = %+v, want %+v", got, want)
 	}
-	if lim := newLimiter(math.Inf(1)); !lim.Allow() || !lim.Allow() {
-		t.Error("an infinite limit blocks")
+	lim := newAdaptiveLimiter(math.Inf(1), time.Now)
+	lim.Throttled()
+	if !lim.lim.Allow() || !lim.lim.Allow() || !math.IsInf(lim.Rate(), 1) {
+		t.Error("an infinite limit blocks or adapts")
 	}
 }

@@ -12,10 +12,10 @@ package fakeaws_test
 //
 // TestBenchEstate reads CRRSCAN_BENCH_ACCOUNTS (default 20), _LATENCY (40ms),
 // _CONCURRENCY (64), _THROTTLE (0), _EVAL (1; 0 skips evaluation),
-// _EVAL_CONCURRENCY (the scan's concurrency, as `crrscan scan` passes it),
-// _EVAL_MODE (app: Engine.EvaluateSnapshotWith as `crrscan scan` calls it;
-// fold: the same inputs and Engine.Evaluate, GOMAXPROCS at a time, each result
-// folded into the totals as it completes), _OUT (a file for the JSON result) and
+// _EVAL_CONCURRENCY (GOMAXPROCS, as `crrscan scan` sets it), _EVAL_MODE (stream:
+// as `crrscan scan` does, each bucket that does not replicate is judged as soon as
+// it is read, while the scan goes on, and the rest after it; after: every bucket
+// is judged once the scan is done), _OUT (a file for the JSON result) and
 // _HEAPPROFILE (a file for a heap profile taken after collection).
 
 import (
@@ -36,12 +36,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/crrscan/crrscan/policies"
-	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 	"github.com/crrscan/crrscan/scanner/fakeaws"
 )
@@ -315,6 +315,7 @@ type benchResult struct {
 	Evaluated       bool    `json:"evaluated"`
 	EvalConcurrency int     `json:"eval_concurrency"`
 	EvalMode        string  `json:"eval_mode"`
+	StreamedBuckets int     `json:"streamed_buckets"`
 	Findings        int     `json:"findings"`
 	ReadErrors      int     `json:"read_errors"`
 	ScannedBuckets  int     `json:"scanned_buckets"`
@@ -392,15 +393,14 @@ func TestBenchEstate(t *testing.T) {
 		throttle = f
 	}
 	evaluate := envInt(t, "CRRSCAN_BENCH_EVAL", 1) != 0
-	evalConcurrency := envInt(t, "CRRSCAN_BENCH_EVAL_CONCURRENCY", concurrency)
+	evalConcurrency := envInt(t, "CRRSCAN_BENCH_EVAL_CONCURRENCY", min(concurrency, runtime.GOMAXPROCS(0)))
 	evalMode := os.Getenv("CRRSCAN_BENCH_EVAL_MODE")
 	switch evalMode {
-	case "", "app":
-		evalMode = "app"
-	case "fold":
-		evalConcurrency = runtime.GOMAXPROCS(0)
+	case "":
+		evalMode = "stream"
+	case "stream", "after":
 	default:
-		t.Fatalf("CRRSCAN_BENCH_EVAL_MODE=%q: app or fold", evalMode)
+		t.Fatalf("CRRSCAN_BENCH_EVAL_MODE=%q: stream or after", evalMode)
 	}
 	accounts := wantAccounts
 
@@ -430,6 +430,17 @@ func TestBenchEstate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	today := time.Now()
+	var judger *policies.Judger
+	var streamed atomic.Int64
+	if evaluate && evalMode == "stream" {
+		judger = eng.NewJudger(ctx, policies.DefaultSettings(), today, evalConcurrency, false)
+		ready := judger.ReadyFunc()
+		o.Ready = func(b scanner.Bucket, g *scanner.Graph) {
+			streamed.Add(1)
+			ready(b, g)
+		}
+	}
 	cpu0, t1 := cpuSeconds(), time.Now()
 	snap, err := scanner.Scan(ctx, clients, o)
 	if err != nil {
@@ -455,17 +466,17 @@ func TestBenchEstate(t *testing.T) {
 
 	if evaluate {
 		cpu1, t2 := cpuSeconds(), time.Now()
-		var findings []report.Finding
-		if evalMode == "fold" {
-			findings, err = evaluateFolding(ctx, eng, snap, evalConcurrency)
-		} else {
-			findings, _, err = eng.EvaluateSnapshotWith(ctx, snap, policies.DefaultSettings(), time.Now(), evalConcurrency)
+		if judger == nil {
+			judger = eng.NewJudger(ctx, policies.DefaultSettings(), today, evalConcurrency, false)
 		}
+		judged, err := judger.Finish(snap)
 		if err != nil {
 			t.Fatal(err)
 		}
+		findings := judged.Findings
 		res.EvalSeconds, res.EvalCPUSeconds = time.Since(t2).Seconds(), cpuSeconds()-cpu1
 		res.Evaluated, res.Findings, res.EvalConcurrency, res.EvalMode = true, len(findings), evalConcurrency, evalMode
+		res.StreamedBuckets = int(streamed.Load())
 		res.PeakRSSEvalKB = fakeaws.PeakRSSKB()
 		res.LiveHeapEvalKB = liveHeapKB()
 		runtime.KeepAlive(findings)
@@ -495,49 +506,6 @@ func TestBenchEstate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// evaluateFolding judges every bucket of snap like EvaluateSnapshotWith with
-// default settings, but with n workers and each evaluation folded into the
-// findings and outcome counts as soon as it completes, so that no per-bucket
-// result outlives its evaluation.
-func evaluateFolding(ctx context.Context, eng *policies.Engine, snap *scanner.Snapshot, n int) ([]report.Finding, error) {
-	inputs := make(chan policies.Input)
-	var (
-		mu       sync.Mutex
-		findings []report.Finding
-		outcomes = map[string]map[string]int{}
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for in := range inputs {
-				ev, err := eng.Evaluate(ctx, in)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				findings = append(findings, ev.Findings...)
-				for id, o := range ev.Outcomes {
-					if outcomes[id] == nil {
-						outcomes[id] = map[string]int{}
-					}
-					outcomes[id][o]++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for in := range policies.InputsWith(snap, policies.DefaultSettings(), time.Now()) {
-		inputs <- in
-	}
-	close(inputs)
-	wg.Wait()
-	report.SortFindings(findings)
-	return findings, firstErr
 }
 
 // rateBound is the shortest time the scanner's default per-account, per-service
@@ -705,8 +673,8 @@ func printResult(w io.Writer, r benchResult) {
 		fmt.Fprintf(w, "            rate-limit bound %.1f s (%s)\n", r.RateBoundSecs, r.RateBoundWhat)
 	}
 	if r.Evaluated {
-		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU (%.2f × collection) · %s, %d at a time · %d findings · engine load %.1f s\n",
-			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.EvalMode, r.EvalConcurrency, r.Findings, r.EngineSeconds)
+		fmt.Fprintf(w, "evaluation  %.1f s wall, %.1f s CPU after the collection (%.2f × collection) · %s, %d at a time · %d of %d buckets judged during the collection · %d findings · engine load %.1f s · collection + evaluation %.1f s\n",
+			r.EvalSeconds, r.EvalCPUSeconds, r.EvalSeconds/r.ScanSeconds, r.EvalMode, r.EvalConcurrency, r.StreamedBuckets, r.ScannedBuckets, r.Findings, r.EngineSeconds, r.ScanSeconds+r.EvalSeconds)
 	}
 	fmt.Fprintf(w, "memory      peak RSS %s after collection", mb(r.PeakRSSScanKB))
 	if r.Evaluated {

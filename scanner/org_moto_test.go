@@ -12,7 +12,7 @@ import (
 )
 
 // orgClients are the management account's clients for endpoint, with the
-// scanner's retryer (ten attempts, no retry quota) and rate limiters.
+// scanner's retryer (fifteen attempts, no retry quota) and rate limiters.
 func orgClients(endpoint string) Clients {
 	cfg := scantest.AWSConfig(endpoint, "us-east-1")
 	cfg.RetryMaxAttempts = 0

@@ -276,13 +276,16 @@ func (e *Engine) Digest() string { return e.digest }
 // findings are dropped; the CRR-090 finding carries the read error. The findings of
 // a check that fired and that an unexpired waiver of in.Settings covers are waived.
 func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
-	doc, err := json.Marshal(in)
+	return e.evaluateWith(ctx, in, nil)
+}
+
+// evaluateWith is Evaluate with the Rego values of the role, destinations and KMS keys
+// taken from cache (nil: none), where the earlier buckets of the run left them. The
+// evaluation is the same, value for value.
+func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *valueCache) (Evaluation, error) {
+	val, err := e.inputValue(in, cache)
 	if err != nil {
-		return Evaluation{}, fmt.Errorf("bucket %s: encode input: %w", in.Bucket.Arn, err)
-	}
-	val, err := jsonValueWith(doc, e.keys)
-	if err != nil {
-		return Evaluation{}, fmt.Errorf("bucket %s: convert input: %w", in.Bucket.Arn, err)
+		return Evaluation{}, fmt.Errorf("bucket %s: %w", in.Bucket.Arn, err)
 	}
 	// Cancel the evaluation with ctx without the goroutine rego starts per query
 	// otherwise.

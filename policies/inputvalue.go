@@ -22,7 +22,14 @@ func jsonValue(doc []byte) (ast.Value, error) {
 // jsonValueWith is jsonValue with the terms of known object keys shared (terms are
 // immutable): the input's field names come back in every document.
 func jsonValueWith(doc []byte, keys map[string]*ast.Term) (ast.Value, error) {
-	p := jsonParser{doc: doc, text: string(doc), keys: keys}
+	p := jsonParser{keys: keys}
+	return p.parse(doc)
+}
+
+// parse converts one document. A parser may parse several: the later ones take their
+// terms from the block the earlier ones started.
+func (p *jsonParser) parse(doc []byte) (ast.Value, error) {
+	p.doc, p.text, p.pos = doc, string(doc), 0
 	p.skipSpace()
 	v, err := p.value()
 	if err != nil {

@@ -1,0 +1,155 @@
+package policies
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// valueCache keeps the Rego values of the parts of inputs that many buckets share
+// (the replication role, destination buckets, KMS keys), so that each is converted
+// once per run instead of once per bucket. It is safe for concurrent use. A cache
+// belongs to one run over one snapshot: roles are found by pointer, so a role must
+// not change while the cache is in use; destinations and keys are found by their
+// JSON encoding, so a changed one is converted anew.
+type valueCache struct {
+	mu    sync.Mutex
+	roles map[*scanner.Role]*ast.Term
+	// linked holds destination buckets and KMS keys by their JSON encoding.
+	linked map[string]*ast.Term
+}
+
+// newValueCache returns an empty cache for one run.
+func newValueCache() *valueCache {
+	return &valueCache{roles: map[*scanner.Role]*ast.Term{}, linked: map[string]*ast.Term{}}
+}
+
+// inputValue converts in to the Rego value of its JSON document. Without a cache it
+// encodes and parses the whole document; with one, it builds the same value from
+// its parts, taking the shared parts from the cache.
+func (e *Engine) inputValue(in Input, cache *valueCache) (ast.Value, error) {
+	if cache == nil {
+		doc, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("encode input: %w", err)
+		}
+		val, err := jsonValueWith(doc, e.keys)
+		if err != nil {
+			return nil, fmt.Errorf("convert input: %w", err)
+		}
+		return val, nil
+	}
+	b := partsBuilder{p: jsonParser{keys: e.keys}}
+	bucket := b.convert(in.Bucket)
+	var role *ast.Term
+	if in.Role == nil {
+		role = ast.NullTerm()
+	} else {
+		role = cache.role(in.Role, &b)
+	}
+	dests := linkedObject(in.Destinations, cache, &b)
+	kms := linkedObject(in.KmsKeys, cache, &b)
+	errs := b.convert(in.Errors)
+	facts := b.convert(in.Facts)
+	settings := b.convert(in.Settings)
+	if b.err != nil {
+		return nil, b.err
+	}
+	// The keys in the order json.Marshal writes Input's fields.
+	return ast.NewObject(
+		[2]*ast.Term{e.keys["bucket"], bucket},
+		[2]*ast.Term{e.keys["role"], role},
+		[2]*ast.Term{e.keys["destinations"], dests},
+		[2]*ast.Term{e.keys["kms_keys"], kms},
+		[2]*ast.Term{e.keys["errors"], errs},
+		[2]*ast.Term{e.keys["facts"], facts},
+		[2]*ast.Term{e.keys["settings"], settings},
+	), nil
+}
+
+// partsBuilder converts the parts of one input, keeping the first error.
+type partsBuilder struct {
+	p   jsonParser // shared by the parts: one block of terms for them all
+	err error
+}
+
+func (b *partsBuilder) convert(v any) *ast.Term {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		b.fail(fmt.Errorf("encode input: %w", err))
+		return ast.NullTerm()
+	}
+	return b.parse(doc)
+}
+
+func (b *partsBuilder) parse(doc []byte) *ast.Term {
+	val, err := b.p.parse(doc)
+	if err != nil {
+		b.fail(fmt.Errorf("convert input: %w", err))
+		return ast.NullTerm()
+	}
+	return ast.NewTerm(val)
+}
+
+func (b *partsBuilder) fail(err error) {
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+func (c *valueCache) role(r *scanner.Role, b *partsBuilder) *ast.Term {
+	return lookup(&c.mu, c.roles, r, b, func() *ast.Term { return b.convert(r) })
+}
+
+func (c *valueCache) linkedValue(v any, b *partsBuilder) *ast.Term {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		b.fail(fmt.Errorf("encode input: %w", err))
+		return ast.NullTerm()
+	}
+	return lookup(&c.mu, c.linked, string(doc), b, func() *ast.Term { return b.parse(doc) })
+}
+
+// lookup returns the value m holds for k, converting and keeping it first when m has
+// none (a value that failed to convert is not kept). Two evaluations may convert the
+// same part at once: both get equal values.
+func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, b *partsBuilder, convert func() *ast.Term) *ast.Term {
+	mu.Lock()
+	t, ok := m[k]
+	mu.Unlock()
+	if ok {
+		return t
+	}
+	t = convert()
+	if b.err != nil {
+		return t
+	}
+	mu.Lock()
+	m[k] = t
+	mu.Unlock()
+	return t
+}
+
+// linkedObject is the Rego object of the destinations or KMS keys of an input (null
+// for a nil map, as json.Marshal writes it), each value taken from the cache.
+func linkedObject[V scanner.LinkedBucket | scanner.KmsKey](m map[string]V, c *valueCache, b *partsBuilder) *ast.Term {
+	if m == nil {
+		return ast.NullTerm()
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	if slices.ContainsFunc(keys, func(k string) bool { return !utf8.ValidString(k) }) {
+		return b.convert(m) // json.Marshal replaces invalid UTF-8 in keys: let it
+	}
+	pairs := make([][2]*ast.Term, 0, len(m))
+	for _, k := range keys {
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), c.linkedValue(m[k], b)})
+	}
+	return ast.NewTerm(ast.NewObject(pairs...))
+}

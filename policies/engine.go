@@ -60,6 +60,7 @@ type Engine struct {
 	query  rego.PreparedEvalQuery
 	digest string
 	keys   map[string]*ast.Term // read only: see inputKeys
+	pure   map[*ast.Term]bool   // read only: see pureCalls
 }
 
 type check struct {
@@ -128,7 +129,9 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
-	opts := []func(*rego.Rego){rego.Query(query), rego.ParsedModule(gen)}
+	var compiler *ast.Compiler
+	opts := []func(*rego.Rego){rego.Query(query), rego.ParsedModule(gen),
+		rego.CompilerHook(func(c *ast.Compiler) { compiler = c })}
 	for _, m := range mods {
 		opts = append(opts, rego.ParsedModule(m.parsed))
 	}
@@ -137,6 +140,9 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
 	e.query = pq
+	if compiler != nil {
+		e.pure = pureCalls(compiler)
+	}
 	e.digest = digest(mods)
 	e.keys = inputKeys()
 	return e, nil
@@ -279,10 +285,14 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 	return e.evaluateWith(ctx, in, nil)
 }
 
-// evaluateWith is Evaluate with the Rego values of the role, destinations and KMS keys
-// taken from cache (nil: none), where the earlier buckets of the run left them. The
-// evaluation is the same, value for value.
-func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *valueCache) (Evaluation, error) {
+// evaluateWith is Evaluate with what the earlier buckets of the run left in cache (nil:
+// none): the Rego values of the role, destinations and KMS keys, and the values of
+// pure calls. The evaluation is the same, value for value. cache must have been used
+// with e alone.
+func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *evalCache) (Evaluation, error) {
+	if cache != nil && cache.owner != e {
+		return Evaluation{}, fmt.Errorf("bucket %s: the evaluation cache belongs to another engine", in.Bucket.Arn)
+	}
 	val, err := e.inputValue(in, cache)
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: %w", in.Bucket.Arn, err)
@@ -292,11 +302,18 @@ func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *valueCache) 
 	cancel := topdown.NewCancel()
 	stop := context.AfterFunc(ctx, cancel.Cancel)
 	defer stop()
+	vc := newVirtualCache()
+	if cache != nil {
+		vc.calls, vc.pure = &cache.calls, e.pure
+	}
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
 		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm),
-		rego.EvalVirtualCache(newVirtualCache()))
+		rego.EvalVirtualCache(vc))
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %w", in.Bucket.Arn, err)
+	}
+	if cache != nil && !cache.frozen {
+		cache.calls.add(vc.results)
 	}
 	if len(rs) != 1 {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %d results, want 1", in.Bucket.Arn, len(rs))

@@ -15,6 +15,13 @@ type virtualCache struct {
 	// in blocks: an evaluation caches a few hundred results.
 	entries []cacheEntry
 	terms   []*ast.Term
+	// calls, when set, holds the values of pure calls (pure holds their operator
+	// terms) from the earlier evaluations of the run; results are the values of
+	// this evaluation's pure calls, for calls once it succeeds. Only the first frame
+	// shares them: a with statement may replace a function or the data it reads.
+	calls   *callCache
+	pure    map[*ast.Term]bool
+	results []callEntry
 }
 
 type cacheEntry struct {
@@ -46,7 +53,8 @@ func (c *virtualCache) Pop() {
 // Get returns the value cached for ref: (value, false) when it has one, (nil, true)
 // when ref is recorded undefined and (nil, false) when nothing is cached.
 func (c *virtualCache) Get(ref ast.Ref) (*ast.Term, bool) {
-	for e := c.frames[len(c.frames)-1][ref.Hash()]; e != nil; e = e.next {
+	h := ref.Hash()
+	for e := c.frames[len(c.frames)-1][h]; e != nil; e = e.next {
 		if e.ref.Equal(ref) {
 			if e.undefined {
 				return nil, true
@@ -54,7 +62,15 @@ func (c *virtualCache) Get(ref ast.Ref) (*ast.Term, bool) {
 			return e.value, false
 		}
 	}
+	if c.shared(ref) {
+		return c.calls.get(ref, h), false
+	}
 	return nil, false
+}
+
+// shared is true when ref is a pure call whose value the run's calls may hold.
+func (c *virtualCache) shared(ref ast.Ref) bool {
+	return c.calls != nil && len(c.frames) == 1 && len(ref) > 0 && c.pure[ref[0]]
 }
 
 // Put records value for ref (nil: ref is undefined). The caller may reuse ref's
@@ -79,6 +95,9 @@ func (c *virtualCache) Put(ref ast.Ref, value *ast.Term) {
 	c.entries = c.entries[1:]
 	*e = cacheEntry{ref: c.copyRef(ref), value: value, undefined: value == nil, next: frame[h]}
 	frame[h] = e
+	if value != nil && c.shared(ref) && e.ref.IsGround() {
+		c.results = append(c.results, callEntry{call: e.ref, value: value})
+	}
 }
 
 func (c *virtualCache) copyRef(ref ast.Ref) ast.Ref {

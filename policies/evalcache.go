@@ -13,28 +13,36 @@ import (
 	"github.com/crrscan/crrscan/scanner"
 )
 
-// valueCache keeps the Rego values of the parts of inputs that many buckets share
-// (the replication role, destination buckets, KMS keys), so that each is converted
-// once per run instead of once per bucket. It is safe for concurrent use. A cache
-// belongs to one run over one snapshot: roles are found by pointer, so a role must
-// not change while the cache is in use; destinations and keys are found by their
-// JSON encoding, so a changed one is converted anew.
-type valueCache struct {
+// evalCache keeps what the evaluations of one run share, so that the later buckets
+// of a run do not work it out again: the Rego values of the parts of inputs that many
+// buckets share (the replication role, destination buckets, KMS keys), and the values
+// of pure function calls (callCache), such as a role's policy set and its grants. It
+// is safe for concurrent use, and evaluations with it are the same, value for value,
+// as evaluations without it. A cache belongs to one engine and one run over one
+// snapshot: roles are found by pointer, so a role must not change while the cache is
+// in use; destinations and keys are found by their JSON encoding, so a changed one is
+// converted anew.
+type evalCache struct {
+	owner *Engine
 	mu    sync.Mutex
 	roles map[*scanner.Role]*ast.Term
 	// linked holds destination buckets and KMS keys by their JSON encoding.
 	linked map[string]*ast.Term
+	calls  callCache
+	// frozen caches take nothing new: what they hold is all a bucket finds (the
+	// warm benchmarks use it to see a bucket as the next bucket of its role would).
+	frozen bool
 }
 
-// newValueCache returns an empty cache for one run.
-func newValueCache() *valueCache {
-	return &valueCache{roles: map[*scanner.Role]*ast.Term{}, linked: map[string]*ast.Term{}}
+// newEvalCache returns an empty cache for one run of e.
+func (e *Engine) newEvalCache() *evalCache {
+	return &evalCache{owner: e, roles: map[*scanner.Role]*ast.Term{}, linked: map[string]*ast.Term{}}
 }
 
 // inputValue converts in to the Rego value of its JSON document. Without a cache it
 // encodes and parses the whole document; with one, it builds the same value from
 // its parts, taking the shared parts from the cache.
-func (e *Engine) inputValue(in Input, cache *valueCache) (ast.Value, error) {
+func (e *Engine) inputValue(in Input, cache *evalCache) (ast.Value, error) {
 	if cache == nil {
 		doc, err := json.Marshal(in)
 		if err != nil {
@@ -104,23 +112,23 @@ func (b *partsBuilder) fail(err error) {
 	}
 }
 
-func (c *valueCache) role(r *scanner.Role, b *partsBuilder) *ast.Term {
-	return lookup(&c.mu, c.roles, r, b, func() *ast.Term { return b.convert(r) })
+func (c *evalCache) role(r *scanner.Role, b *partsBuilder) *ast.Term {
+	return lookup(&c.mu, c.roles, r, c.frozen, b, func() *ast.Term { return b.convert(r) })
 }
 
-func (c *valueCache) linkedValue(v any, b *partsBuilder) *ast.Term {
+func (c *evalCache) linkedValue(v any, b *partsBuilder) *ast.Term {
 	doc, err := json.Marshal(v)
 	if err != nil {
 		b.fail(fmt.Errorf("encode input: %w", err))
 		return ast.NullTerm()
 	}
-	return lookup(&c.mu, c.linked, string(doc), b, func() *ast.Term { return b.parse(doc) })
+	return lookup(&c.mu, c.linked, string(doc), c.frozen, b, func() *ast.Term { return b.parse(doc) })
 }
 
 // lookup returns the value m holds for k, converting and keeping it first when m has
-// none (a value that failed to convert is not kept). Two evaluations may convert the
+// none (a value that failed to convert is not kept, nor anything by a frozen cache). Two evaluations may convert the
 // same part at once: both get equal values.
-func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, b *partsBuilder, convert func() *ast.Term) *ast.Term {
+func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, frozen bool, b *partsBuilder, convert func() *ast.Term) *ast.Term {
 	mu.Lock()
 	t, ok := m[k]
 	mu.Unlock()
@@ -128,7 +136,7 @@ func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, b *partsBuilde
 		return t
 	}
 	t = convert()
-	if b.err != nil {
+	if b.err != nil || frozen {
 		return t
 	}
 	mu.Lock()
@@ -139,7 +147,7 @@ func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, b *partsBuilde
 
 // linkedObject is the Rego object of the destinations or KMS keys of an input (null
 // for a nil map, as json.Marshal writes it), each value taken from the cache.
-func linkedObject[V scanner.LinkedBucket | scanner.KmsKey](m map[string]V, c *valueCache, b *partsBuilder) *ast.Term {
+func linkedObject[V scanner.LinkedBucket | scanner.KmsKey](m map[string]V, c *evalCache, b *partsBuilder) *ast.Term {
 	if m == nil {
 		return ast.NullTerm()
 	}

@@ -25,9 +25,9 @@ import (
 type evalCache struct {
 	owner *Engine
 	mu    sync.Mutex
-	roles map[*scanner.Role]*ast.Term
+	roles generations[*scanner.Role]
 	// linked holds destination buckets and KMS keys by their JSON encoding.
-	linked map[string]*ast.Term
+	linked generations[string]
 	calls  callCache
 	// frozen caches take nothing new: what they hold is all a bucket finds (the
 	// warm benchmarks use it to see a bucket as the next bucket of its role would).
@@ -36,7 +36,32 @@ type evalCache struct {
 
 // newEvalCache returns an empty cache for one run of e.
 func (e *Engine) newEvalCache() *evalCache {
-	return &evalCache{owner: e, roles: map[*scanner.Role]*ast.Term{}, linked: map[string]*ast.Term{}}
+	return &evalCache{owner: e}
+}
+
+// valueGeneration is how many values of one kind an evalCache takes before it starts
+// a new generation and drops the one before the last: a run over a large estate keeps
+// the values its recent buckets met, not all of them.
+const valueGeneration = 1024
+
+// generations holds values by key in at most two generations.
+type generations[K comparable] struct {
+	cur, prev map[K]*ast.Term
+}
+
+func (g *generations[K]) get(k K) (*ast.Term, bool) {
+	if t, ok := g.cur[k]; ok {
+		return t, true
+	}
+	t, ok := g.prev[k]
+	return t, ok
+}
+
+func (g *generations[K]) put(k K, t *ast.Term) {
+	if g.cur == nil || len(g.cur) >= valueGeneration {
+		g.prev, g.cur = g.cur, make(map[K]*ast.Term)
+	}
+	g.cur[k] = t
 }
 
 // inputValue converts in to the Rego value of its JSON document. Without a cache it
@@ -113,7 +138,7 @@ func (b *partsBuilder) fail(err error) {
 }
 
 func (c *evalCache) role(r *scanner.Role, b *partsBuilder) *ast.Term {
-	return lookup(&c.mu, c.roles, r, c.frozen, b, func() *ast.Term { return b.convert(r) })
+	return lookup(&c.mu, &c.roles, r, c.frozen, b, func() *ast.Term { return b.convert(r) })
 }
 
 func (c *evalCache) linkedValue(v any, b *partsBuilder) *ast.Term {
@@ -122,15 +147,15 @@ func (c *evalCache) linkedValue(v any, b *partsBuilder) *ast.Term {
 		b.fail(fmt.Errorf("encode input: %w", err))
 		return ast.NullTerm()
 	}
-	return lookup(&c.mu, c.linked, string(doc), c.frozen, b, func() *ast.Term { return b.parse(doc) })
+	return lookup(&c.mu, &c.linked, string(doc), c.frozen, b, func() *ast.Term { return b.parse(doc) })
 }
 
-// lookup returns the value m holds for k, converting and keeping it first when m has
-// none (a value that failed to convert is not kept, nor anything by a frozen cache). Two evaluations may convert the
-// same part at once: both get equal values.
-func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, frozen bool, b *partsBuilder, convert func() *ast.Term) *ast.Term {
+// lookup returns the value g holds for k, converting and keeping it first when g has
+// none (a value that failed to convert is not kept, nor anything by a frozen cache).
+// Two evaluations may convert the same part at once: both get equal values.
+func lookup[K comparable](mu *sync.Mutex, g *generations[K], k K, frozen bool, b *partsBuilder, convert func() *ast.Term) *ast.Term {
 	mu.Lock()
-	t, ok := m[k]
+	t, ok := g.get(k)
 	mu.Unlock()
 	if ok {
 		return t
@@ -140,7 +165,7 @@ func lookup[K comparable](mu *sync.Mutex, m map[K]*ast.Term, k K, frozen bool, b
 		return t
 	}
 	mu.Lock()
-	m[k] = t
+	g.put(k, t)
 	mu.Unlock()
 	return t
 }

@@ -77,8 +77,8 @@ func TestEvalCacheChangesNothing(t *testing.T) {
 					}
 				}
 			}
-			if len(cache.roles) == 0 || len(cache.linked) == 0 || cache.calls.n == 0 {
-				t.Errorf("%s %s: the cache holds %d roles, %d linked resources and %d calls", estate, name, len(cache.roles), len(cache.linked), cache.calls.n)
+			if len(cache.roles.cur) == 0 || len(cache.linked.cur) == 0 || cache.calls.n == 0 {
+				t.Errorf("%s %s: the cache holds %d roles, %d linked resources and %d calls", estate, name, len(cache.roles.cur), len(cache.linked.cur), cache.calls.n)
 			}
 			shared := e.newEvalCache()
 			got := make([]string, len(ins))
@@ -180,5 +180,41 @@ deny contains {"msg": concat(" ", [
 		if !pure[lib] {
 			t.Errorf("%s is not pure", lib)
 		}
+	}
+}
+
+// The caches keep at most two generations: a value survives one change of
+// generation and is gone after the second.
+func TestEvalCacheGenerations(t *testing.T) {
+	var g generations[int]
+	for i := range 2*valueGeneration + 1 {
+		g.put(i, ast.IntNumberTerm(i))
+		if i == valueGeneration {
+			if _, ok := g.get(0); !ok {
+				t.Fatal("the first value is gone after one change of generation")
+			}
+		}
+	}
+	if _, ok := g.get(0); ok {
+		t.Error("the first value is kept after two changes of generation")
+	}
+	if v, ok := g.get(2 * valueGeneration); !ok || !v.Equal(ast.IntNumberTerm(2*valueGeneration)) {
+		t.Error("the last value is not kept")
+	}
+	var c callCache
+	call := func(i int) ast.Ref {
+		return ast.Ref{ast.RefTerm(ast.VarTerm("data"), ast.StringTerm("f")), ast.IntNumberTerm(i)}
+	}
+	for i := range 2*callGeneration + 1 {
+		c.add([]callEntry{{call: call(i), value: ast.IntNumberTerm(i)}})
+		if i == callGeneration && c.get(call(0), call(0).Hash()) == nil {
+			t.Fatal("the first call is gone after one change of generation")
+		}
+	}
+	if c.get(call(0), call(0).Hash()) != nil {
+		t.Error("the first call is kept after two changes of generation")
+	}
+	if v := c.get(call(2*callGeneration), call(2*callGeneration).Hash()); v == nil || !v.Equal(ast.IntNumberTerm(2*callGeneration)) {
+		t.Error("the last call is not kept")
 	}
 }

@@ -133,7 +133,7 @@ func TestScanOrgScansActiveAccountsOnce(t *testing.T) {
 			t.Errorf("account A's credentials read another account's bucket: %q", c)
 		}
 	}
-	want := ProgressCounts{AccountsTotal: 3, AccountsListed: 3, AccountsDone: 3, BucketsTotal: 4, BucketsDone: 4}
+	want := ProgressCounts{AccountsTotal: 3, AccountsListed: 3, AccountsDone: 3, BucketsTotal: 4, ConfigsRead: 4, BucketsDone: 4}
 	if got := progress.Counts(); got != want {
 		t.Errorf("progress = %+v, want %+v", got, want)
 	}

@@ -321,6 +321,7 @@ func (col *collector) readReplication(ctx context.Context, lb *listedBucket) {
 	if ctx.Err() != nil {
 		return
 	}
+	defer col.progress.configRead()
 	b, a := lb.bucket, lb.account
 	b.Region = lb.listedRegion
 	if b.Region == "" {

@@ -6,7 +6,7 @@ import "sync/atomic"
 // goroutine may read it at any time with Counts. The zero value is ready to use.
 type Progress struct {
 	accountsTotal, accountsListed, accountsDone atomic.Int64
-	bucketsTotal, bucketsDone                   atomic.Int64
+	bucketsTotal, configsRead, bucketsDone      atomic.Int64
 	linkedTotal, linkedDone                     atomic.Int64
 }
 
@@ -16,9 +16,10 @@ type ProgressCounts struct {
 	// discovered (the organisation listed); AccountsListed of them have had their
 	// buckets listed (or failed), AccountsDone have every bucket read.
 	AccountsTotal, AccountsListed, AccountsDone int
-	// BucketsTotal grows as accounts are listed; BucketsDone are read (or left out
-	// by the regions filter).
-	BucketsTotal, BucketsDone int
+	// BucketsTotal grows as accounts are listed. The scan reads every bucket's
+	// replication configuration first (ConfigsRead: read, failed, or left out by the
+	// regions filter), then the rest of each bucket (BucketsDone: read, or left out).
+	BucketsTotal, ConfigsRead, BucketsDone int
 	// LinkedTotal and LinkedDone count the destinations and KMS keys read once the
 	// buckets are.
 	LinkedTotal, LinkedDone int
@@ -34,6 +35,7 @@ func (p *Progress) Counts() ProgressCounts {
 		AccountsListed: int(p.accountsListed.Load()),
 		AccountsDone:   int(p.accountsDone.Load()),
 		BucketsTotal:   int(p.bucketsTotal.Load()),
+		ConfigsRead:    int(p.configsRead.Load()),
 		BucketsDone:    int(p.bucketsDone.Load()),
 		LinkedTotal:    int(p.linkedTotal.Load()),
 		LinkedDone:     int(p.linkedDone.Load()),
@@ -59,6 +61,12 @@ func (p *Progress) accountListed(buckets int) {
 func (p *Progress) accountDone() {
 	if p != nil {
 		p.accountsDone.Add(1)
+	}
+}
+
+func (p *Progress) configRead() {
+	if p != nil {
+		p.configsRead.Add(1)
 	}
 }
 

@@ -98,11 +98,17 @@ func progressLine(c scanner.ProgressCounts, elapsed time.Duration) string {
 	case c.AccountsListed < c.AccountsTotal:
 		return fmt.Sprintf("crrscan: listing accounts %d/%d · %d buckets so far", c.AccountsListed, c.AccountsTotal, c.BucketsTotal)
 	case c.BucketsDone < c.BucketsTotal:
+		// Each bucket is read in two passes (its replication configuration, then the
+		// rest), so the rate and the time left count passes done of twice the buckets.
 		line := fmt.Sprintf("crrscan: accounts %d/%d · buckets %d/%d", c.AccountsDone, c.AccountsTotal, c.BucketsDone, c.BucketsTotal)
-		if secs := elapsed.Seconds(); c.BucketsDone > 0 && secs > 0 {
-			rate := float64(c.BucketsDone) / secs
-			left := time.Duration(float64(c.BucketsTotal-c.BucketsDone) / rate * float64(time.Second))
-			line += fmt.Sprintf(" · %.1f buckets/s · about %s left", rate, left.Round(time.Second))
+		if c.ConfigsRead < c.BucketsTotal {
+			line = fmt.Sprintf("crrscan: accounts %d/%d · replication configurations %d/%d", c.AccountsListed, c.AccountsTotal, c.ConfigsRead, c.BucketsTotal)
+		}
+		done := c.ConfigsRead + c.BucketsDone
+		if secs := elapsed.Seconds(); done > 0 && secs > 0 {
+			rate := float64(done) / secs
+			left := time.Duration(float64(2*c.BucketsTotal-done) / rate * float64(time.Second))
+			line += fmt.Sprintf(" · %.1f buckets/s · about %s left", rate/2, left.Round(time.Second))
 		}
 		return line
 	default:

@@ -37,8 +37,10 @@ func TestProgressLine(t *testing.T) {
 	}{
 		{scanner.ProgressCounts{}, "finding the accounts"},
 		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 5, BucketsTotal: 900}, "listing accounts 5/20 · 900 buckets so far"},
-		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 20, AccountsDone: 3, BucketsTotal: 1000, BucketsDone: 250},
-			"accounts 3/20 · buckets 250/1000 · 25.0 buckets/s · about 30s left"},
+		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 250},
+			"accounts 20/20 · replication configurations 250/1000 · 12.5 buckets/s · about 1m10s left"},
+		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 20, AccountsDone: 3, BucketsTotal: 1000, ConfigsRead: 1000, BucketsDone: 250},
+			"accounts 3/20 · buckets 250/1000 · 62.5 buckets/s · about 6s left"},
 		{scanner.ProgressCounts{AccountsTotal: 2, AccountsListed: 2, AccountsDone: 2, BucketsTotal: 10, BucketsDone: 10, LinkedTotal: 4, LinkedDone: 1},
 			"destinations and keys 1/4"},
 	}

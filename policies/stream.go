@@ -40,6 +40,9 @@ type Judger struct {
 	set         *Settings // nil: Inputs as they are (no settings)
 	today       time.Time
 	keepBuckets bool
+	// cache holds what the run's buckets share (converted roles, destinations and
+	// keys; results of pure functions), for every evaluator.
+	cache *evalCache
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -64,7 +67,8 @@ func (e *Engine) NewJudger(ctx context.Context, set *Settings, today time.Time, 
 	ctx, cancel := context.WithCancelCause(ctx)
 	jd := &Judger{
 		e: e, set: set, today: today, keepBuckets: keepBuckets,
-		ctx: ctx, cancel: cancel,
+		cache: e.newEvalCache(),
+		ctx:   ctx, cancel: cancel,
 		queue: make(chan Input, judgeQueue),
 		added: map[string]bool{},
 		j:     &Judgement{Findings: []report.Finding{}, Outcomes: make(map[string]map[string]int, len(e.checks))},
@@ -84,7 +88,7 @@ func (jd *Judger) evaluate() {
 		if jd.ctx.Err() != nil {
 			continue // drain: Add may still be sending
 		}
-		ev, err := jd.e.Evaluate(jd.ctx, in)
+		ev, err := jd.e.evaluateWith(jd.ctx, in, jd.cache)
 		if err != nil {
 			jd.cancel(err)
 			continue

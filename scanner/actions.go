@@ -24,6 +24,8 @@ func operationActions() map[string]string {
 		"GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
 		"GetBucketRequestPayment":         "s3:GetBucketRequestPayment",
 		"GetBucketPolicy":                 "s3:GetBucketPolicy",
+		// One object key per distinct rule prefix (CRR-017): the same action as HeadBucket.
+		"ListObjectsV2": "s3:ListBucket",
 		// KMS
 		"DescribeKey":  "kms:DescribeKey",
 		"GetKeyPolicy": "kms:GetKeyPolicy",

@@ -12,6 +12,9 @@ const (
 	ComponentRequestPayment    = "requestpayment"
 	ComponentPolicy            = "policy"
 	ComponentKMS               = "kms"
+	// ComponentObjects is the listing of a bucket's objects under its rules'
+	// prefixes (Bucket.PrefixHasObjects).
+	ComponentObjects = "objects"
 )
 
 // BucketConfig holds the bucket-level settings replication depends on. It is

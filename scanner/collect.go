@@ -370,7 +370,8 @@ func (col *collector) collectBucket(ctx context.Context, lb *listedBucket, g *Gr
 }
 
 // readBucket reads a bucket's versioning (and its tags with Options.ReadTags), and
-// when it replicates its encryption and object lock, then the role.
+// when it replicates its encryption and object lock and whether its rules'
+// prefixes match objects, then the role.
 func (col *collector) readBucket(ctx context.Context, c S3API, b *Bucket) {
 	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b.Name)})
 	if err != nil {
@@ -395,6 +396,7 @@ func (col *collector) readBucket(ctx context.Context, c S3API, b *Bucket) {
 
 	if readsSourceConfig(b) {
 		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, sourceReads())...)
+		col.readPrefixes(ctx, c, b)
 	}
 
 	col.readRoleOf(ctx, b.ReplicationConfiguration)

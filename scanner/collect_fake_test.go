@@ -152,6 +152,9 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 	answers["GetBucketVersioning src"] = &s3.GetBucketVersioningOutput{Status: s3types.BucketVersioningStatusEnabled, MFADelete: s3types.MFADeleteStatusDisabled}
 	answers["GetBucketTagging src"] = apiErr(404, "NoSuchTagSet", "The TagSet does not exist")
 	sourceNotConfigured(answers, "src")
+	// One listing per distinct non-empty prefix (V1 and And): objects under logs/, none under old/.
+	answers["ListObjectsV2 src/logs/"] = &s3.ListObjectsV2Output{KeyCount: aws.Int32(1), Contents: []s3types.Object{{Key: aws.String("logs/a")}}}
+	answers["ListObjectsV2 src/old/"] = &s3.ListObjectsV2Output{KeyCount: aws.Int32(0)}
 	answers["HeadBucket dst-v1"] = apiErr(404, "NotFound", "")
 	answers["HeadBucket dst-full"] = apiErr(403, "Forbidden", "", "X-Amz-Bucket-Region", "eu-west-1")
 	answers["GetBucketVersioning dst-full"] = apiErr(403, "AccessDenied", "Access Denied")
@@ -169,6 +172,7 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 			ServerSideEncryptionConfiguration: &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{}},
 			ObjectLockConfiguration:           &ObjectLockConfiguration{},
 		},
+		PrefixHasObjects: map[string]bool{"logs/": true, "old/": false},
 		ReplicationConfiguration: &ReplicationConfiguration{Role: roleArn, Rules: []ReplicationRule{
 			{
 				ID: aws.String("v1"), Prefix: aws.String("old/"), Status: "Enabled",
@@ -260,6 +264,8 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		"us-west-2 GetBucketVersioning src",
 		"us-west-2 GetBucketEncryption src",
 		"us-west-2 GetObjectLockConfiguration src",
+		"us-west-2 ListObjectsV2 src/logs/",
+		"us-west-2 ListObjectsV2 src/old/",
 		"eu-west-1 DescribeKey " + replicaKey,
 	}
 	for _, op := range destinationOps {

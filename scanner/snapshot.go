@@ -95,7 +95,13 @@ type Bucket struct {
 	ReplicationConfiguration *ReplicationConfiguration `json:"ReplicationConfiguration"`
 	// BucketConfig holds the settings read for buckets that replicate.
 	BucketConfig
-	Errors []CollectionError `json:"Errors,omitempty"`
+	// PrefixHasObjects says, for each distinct non-empty key prefix of the
+	// replication rules (enabled or not), whether ListObjectsV2 found an object
+	// whose key starts with it. It is nil when the bucket has no configuration or
+	// no rule with a prefix, and in snapshots taken before the scan listed; a
+	// prefix whose listing failed is absent (see Errors). Absent means unknown.
+	PrefixHasObjects map[string]bool   `json:"PrefixHasObjects,omitempty"`
+	Errors           []CollectionError `json:"Errors,omitempty"`
 }
 
 // Versioning is GetBucketVersioning's answer. Status "" means never enabled.

@@ -87,6 +87,8 @@ type Bucket struct {
 	RequesterPays bool
 	// Policy is the bucket policy's JSON text; "" answers NoSuchBucketPolicy.
 	Policy string
+	// Keys are the keys of the bucket's objects, which ListObjectsV2 lists.
+	Keys []string
 }
 
 // Tag is an S3 or IAM tag.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +64,12 @@ func (s3Service) parse(rq *request) *APIError {
 				return nil
 			}
 		}
+		if q.Get("list-type") == "2" {
+			rq.op = "ListObjectsV2"
+			return nil
+		}
 		rq.op = "other"
-		return apiError(http.StatusNotImplemented, "NotImplemented", "fakeaws serves no ListObjects")
+		return apiError(http.StatusNotImplemented, "NotImplemented", "fakeaws serves no ListObjects (V1)")
 	default:
 		rq.op = "other"
 		return apiError(http.StatusNotImplemented, "NotImplemented", "fakeaws is read-only")
@@ -169,7 +174,52 @@ func (s3Service) serve(rq *request) *APIError {
 		}
 		rq.w.Header().Set("Content-Type", "application/json")
 		rq.w.Write([]byte(b.Policy))
+	case "ListObjectsV2":
+		return listObjects(rq, b)
 	}
+	return nil
+}
+
+// listObjects answers ListObjectsV2 with the bucket's Keys that start with the
+// prefix, in order, at most max-keys (1000 by default) of them; no delimiter, no
+// continuation.
+func listObjects(rq *request, b *Bucket) *APIError {
+	q := rq.r.URL.Query()
+	limit := 1000
+	if v := q.Get("max-keys"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return apiError(http.StatusBadRequest, "InvalidArgument", "Provided max-keys not an integer or within integer range")
+		}
+		limit = min(n, limit)
+	}
+	prefix := q.Get("prefix")
+	type object struct {
+		Key string `xml:"Key"`
+	}
+	var out struct {
+		Name        string   `xml:"Name"`
+		Prefix      string   `xml:"Prefix"`
+		KeyCount    int      `xml:"KeyCount"`
+		MaxKeys     int      `xml:"MaxKeys"`
+		IsTruncated bool     `xml:"IsTruncated"`
+		Contents    []object `xml:"Contents"`
+	}
+	out.Name, out.Prefix, out.MaxKeys = b.Name, prefix, limit
+	keys := slices.Clone(b.Keys)
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		if len(out.Contents) == limit {
+			out.IsTruncated = true
+			break
+		}
+		out.Contents = append(out.Contents, object{Key: k})
+	}
+	out.KeyCount = len(out.Contents)
+	writeS3XML(rq, "ListBucketResult", out)
 	return nil
 }
 

@@ -268,3 +268,35 @@ func TestListBuckets(t *testing.T) {
 		t.Errorf("OmitBucketRegion: BucketRegion %q", aws.ToString(out.Buckets[0].BucketRegion))
 	}
 }
+
+func TestListObjectsV2(t *testing.T) {
+	e := testEstate()
+	for _, b := range e.Buckets {
+		if b.Name == "src-a" {
+			b.Keys = []string{"logs/b", "old", "logs/a"}
+		}
+	}
+	s := start(t, e, Options{})
+	c := s3For(s, acctA, "eu-west-1")
+	ctx := context.Background()
+	for _, tt := range []struct {
+		prefix string
+		max    int32
+		want   []string
+	}{
+		{"logs/", 1, []string{"logs/a"}},
+		{"logs/", 0, nil},
+		{"", 10, []string{"logs/a", "logs/b", "old"}},
+		{"nothing/", 1, nil},
+	} {
+		out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("src-a"), Prefix: aws.String(tt.prefix), MaxKeys: aws.Int32(tt.max)})
+		must(t, "ListObjectsV2 "+tt.prefix, err)
+		var got []string
+		for _, o := range out.Contents {
+			got = append(got, aws.ToString(o.Key))
+		}
+		if !reflect.DeepEqual(got, tt.want) || int(aws.ToInt32(out.KeyCount)) != len(tt.want) {
+			t.Errorf("ListObjectsV2 prefix %q max %d = %q (KeyCount %d), want %q", tt.prefix, tt.max, got, aws.ToInt32(out.KeyCount), tt.want)
+		}
+	}
+}

@@ -459,7 +459,7 @@ var s3BucketOps = []string{
 	"HeadBucket", "GetBucketLocation", "GetBucketReplication", "GetBucketVersioning",
 	"GetBucketTagging", "GetBucketEncryption", "GetObjectLockConfiguration",
 	"GetBucketOwnershipControls", "GetPublicAccessBlock", "GetBucketLifecycleConfiguration",
-	"GetBucketRequestPayment", "GetBucketPolicy", "other",
+	"GetBucketRequestPayment", "GetBucketPolicy", "ListObjectsV2", "other",
 }
 
 func s3OpIndex(op string) int {

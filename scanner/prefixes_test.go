@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"context"
 	"reflect"
 	"strings"
@@ -212,4 +213,37 @@ func TestScanMotoRulePrefixes(t *testing.T) {
 			t.Errorf("pfx-src: errors %+v, PrefixHasObjects %v; want %+v and nil", src.Errors, src.PrefixHasObjects, want)
 		}
 	})
+}
+
+// The listing round-trips through the snapshot with its keys sorted, and a snapshot
+// from before the scan listed still loads, with the listing unknown (nil).
+func TestSnapshotPrefixListing(t *testing.T) {
+	s := orgSnapshot()
+	s.Buckets[0].PrefixHasObjects = map[string]bool{"z/": true, "a/": false}
+	var out bytes.Buffer
+	if err := WriteSnapshot(&out, s); err != nil {
+		t.Fatal(err)
+	}
+	if frag := `"PrefixHasObjects": {` + "\n" + `        "a/": false,` + "\n" + `        "z/": true`; !strings.Contains(out.String(), frag) {
+		t.Errorf("snapshot lacks %q:\n%s", frag, out.String())
+	}
+	back, err := ReadSnapshot(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Buckets[0].PrefixHasObjects, s.Buckets[0].PrefixHasObjects) {
+		t.Errorf("read back %v", back.Buckets[0].PrefixHasObjects)
+	}
+
+	out.Reset()
+	if err := WriteSnapshot(&out, orgSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "PrefixHasObjects") {
+		t.Errorf("an unlisted bucket's snapshot names the listing:\n%s", out.String())
+	}
+	old, err := ReadSnapshot(bytes.NewReader(out.Bytes()))
+	if err != nil || old.Buckets[0].PrefixHasObjects != nil {
+		t.Errorf("older snapshot: %v, listing %v; want it read, listing nil", err, old.Buckets[0].PrefixHasObjects)
+	}
 }

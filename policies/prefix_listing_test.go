@@ -1,0 +1,69 @@
+package policies
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/crrscan/crrscan/scanner"
+)
+
+// CRR-017 does not require the listing of the rule prefixes: a failed listing
+// leaves only its "matches nothing" reason unjudged (CRR-090 reports the failure),
+// while the shape of every prefix is still judged.
+func TestPrefixListingJudgedPerReason(t *testing.T) {
+	e := newEngine(t)
+	rule := func(id, prefix string) scanner.ReplicationRule {
+		r := enabledRule(id, "arn:aws:s3:::dst-ok")
+		r.Filter = &scanner.ReplicationRuleFilter{Prefix: ptr(prefix)}
+		return r
+	}
+	cfg := config("crr-ok", rule("slash", "/logs/"), rule("plain", "data/"))
+	evaluate := func(b scanner.Bucket) Evaluation {
+		t.Helper()
+		s := &scanner.Snapshot{
+			SchemaVersion: scanner.SchemaVersion, Accounts: []string{acct}, Regions: []string{"eu-west-1"},
+			Buckets:      []scanner.Bucket{b},
+			Destinations: []scanner.LinkedBucket{linked("dst-ok", "us-east-1", ptr(true), "Enabled")},
+			Roles:        []scanner.Role{role("crr-ok", ptr(true), s3Trust)},
+		}
+		for in := range Inputs(s) {
+			ev, err := e.Evaluate(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ev
+		}
+		t.Fatal("no input")
+		return Evaluation{}
+	}
+	crr017 := func(ev Evaluation) map[string]string {
+		out := map[string]string{}
+		for _, f := range ev.Findings {
+			if f.CheckID == "CRR-017" {
+				out[f.RuleID] = f.Message
+			}
+		}
+		return out
+	}
+
+	failed := bucket("src", "eu-west-1", "Enabled", cfg,
+		denied("ListObjectsV2", "arn:aws:s3:::src", scanner.ComponentObjects))
+	ev := evaluate(failed)
+	if got := crr017(ev); ev.Outcomes["CRR-017"] != OutcomeFail || len(got) != 1 || !strings.Contains(got["slash"], `starts with "/": it likely selects no object`) {
+		t.Errorf("listing failed: CRR-017 outcome %q, findings %q; want fail with only the slash rule, judged by its shape", ev.Outcomes["CRR-017"], got)
+	}
+	if ev.Outcomes[ErrorCheckID] != OutcomeError {
+		t.Errorf("listing failed: %s outcome %q, want error", ErrorCheckID, ev.Outcomes[ErrorCheckID])
+	}
+
+	listed := bucket("src", "eu-west-1", "Enabled", cfg)
+	listed.PrefixHasObjects = map[string]bool{"/logs/": true, "data/": false}
+	ev = evaluate(listed)
+	if got := crr017(ev); len(got) != 1 || !strings.Contains(got["plain"], `"data/", which matches no object in the bucket`) {
+		t.Errorf("listed: CRR-017 findings %q; want only the plain rule, which matches nothing", got)
+	}
+	if o, ok := ev.Outcomes[ErrorCheckID]; ok && o != OutcomePass {
+		t.Errorf("listed: %s outcome %q", ErrorCheckID, o)
+	}
+}

@@ -8,11 +8,11 @@
 #   an object comes from the scan's listing of the bucket (ListObjectsV2 with the
 #   prefix and MaxKeys 1, once per distinct prefix of a bucket that replicates):
 #   known "no object" adds that reason; known objects under the prefix show it is
-#   written as the keys are, and the rule is not reported whatever its shape. When
-#   the listing is unknown (a snapshot from before the scan listed, or a listing that
-#   failed, which CRR-090 reports) only the shape of the prefix is judged: the check
-#   does not require the listing, so a failed listing skips the "matches nothing"
-#   reason alone rather than the whole check. One finding per rule, enabled or not.
+#   written as the keys are, and the rule is not reported whatever its shape. A
+#   listing that failed leaves the check not judged on that bucket (its outcome is
+#   error; CRR-090 reports the failure), so that no prefix passes unseen; in a
+#   snapshot from before the scan listed prefixes only their shape is judged. One
+#   finding per rule, enabled or not.
 # custom:
 #   id: CRR-017
 #   severity: info
@@ -26,7 +26,7 @@
 #     the first command lists the bucket's top-level prefixes; write the right one into
 #     the rule's Prefix in replication.json (the configuration as read) and apply it, or
 #     keep the rule if objects are yet to be written under it.
-#   requires: [replication]
+#   requires: [replication, objects]
 package crr.checks.crr_017
 
 import data.crr.lib.cli

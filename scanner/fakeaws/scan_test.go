@@ -36,14 +36,18 @@ func awsEnv(t testing.TB, account string) {
 
 // scan runs scanner.Scan through NewAWSClients against the fake at url as the
 // estate's management account; an estate of several accounts is scanned as an
-// organisation through its access role (crrscan scan --org --role-name …).
-func scan(t testing.TB, url string, e *fakeaws.Estate, concurrency int) *scanner.Snapshot {
+// organisation through its access role (crrscan scan --org --role-name …). Each
+// of tune may change the options first.
+func scan(t testing.TB, url string, e *fakeaws.Estate, concurrency int, tune ...func(*scanner.Options)) *scanner.Snapshot {
 	t.Helper()
 	awsEnv(t, e.ManagementAccount)
 	ctx := context.Background()
 	o := scanner.Options{Region: "us-east-1", EndpointURL: url, Concurrency: concurrency}
 	if len(e.Accounts) > 1 {
 		o.Org, o.RoleName = true, fakeaws.DefaultAccessRole
+	}
+	for _, f := range tune {
+		f(&o)
 	}
 	clients, err := scanner.NewAWSClients(ctx, o)
 	if err != nil {

@@ -36,7 +36,6 @@ func TestStreamedJudgementEqualsSnapshotJudgement(t *testing.T) {
 		return nil
 	}})
 	defer srv.Close()
-	awsEnv(t, e.ManagementAccount)
 
 	ctx := context.Background()
 	eng, err := policies.New(ctx)
@@ -48,21 +47,12 @@ func TestStreamedJudgementEqualsSnapshotJudgement(t *testing.T) {
 	judger := eng.NewJudger(ctx, settings, today, 2, true)
 	var streamed atomic.Int64
 	ready := judger.ReadyFunc()
-	o := scanner.Options{Region: "us-east-1", EndpointURL: srv.URL, Concurrency: 16,
-		Org: true, RoleName: fakeaws.DefaultAccessRole,
-		Ready: func(b scanner.Bucket, g *scanner.Graph) {
+	snap := scan(t, srv.URL, e, 16, func(o *scanner.Options) {
+		o.Ready = func(b scanner.Bucket, g *scanner.Graph) {
 			streamed.Add(1)
 			ready(b, g)
-		},
-	}
-	clients, err := scanner.NewAWSClients(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := scanner.Scan(ctx, clients, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+		}
+	})
 	got, err := judger.Finish(snap)
 	if err != nil {
 		t.Fatal(err)

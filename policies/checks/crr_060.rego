@@ -23,9 +23,9 @@ package crr.checks.crr_060
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 replicates if count(repl.enabled_rules) > 0
 
@@ -58,7 +58,7 @@ deny contains f if {
 		},
 		"commands": array.concat(create_keys, [cli.put_bucket_replication(input.bucket.Name, repl.bucket_region, "replication.json")]),
 		"documents": {"replication.json": object.union(repl.config, {"Rules": fixed})},
-		"terraform": hcl.replication_configuration(input.bucket.Name, object.get(repl.config, "Role", ""), changed),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": changed})),
 	}
 }
 

@@ -20,9 +20,9 @@ package crr.checks.crr_061
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	some r in repl.enabled_rules
@@ -50,7 +50,7 @@ deny contains f if {
 			some j, r in repl.rules
 			r2 := fixed_if(j == i, r, fixed)
 		]})},
-		"terraform": hcl.replication_configuration(input.bucket.Name, object.get(repl.config, "Role", ""), [fixed]),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": [fixed]})),
 	}
 }
 

@@ -24,9 +24,9 @@ package crr.checks.crr_063
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 replicates if count(repl.enabled_rules) > 0
 
@@ -163,7 +163,7 @@ replace_replica_key(rule, ref) := object.union(rule, {"Destination": {"Encryptio
 	kms.replica_key(rule) == ref
 } else := rule
 
-terraform(ref) := hcl.resource("aws_kms_key", key_label(ref), [hcl.raw("is_enabled", true)]) if {
+terraform(ref) := tf.resource("aws_kms_key", key_label(ref), [tf.attr("is_enabled", true)]) if {
 	state(ref) in {"Disabled", "Enabled"}
 } else := ""
 

@@ -23,9 +23,9 @@ package crr.checks.crr_064
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 keyed := [r | some r in repl.enabled_rules; kms.replica_key(r)]
 
@@ -84,7 +84,7 @@ deny contains f if {
 			some j, r in repl.rules
 			r2 := pick(j == i, r, fixed)
 		]})},
-		"terraform": hcl.replication_configuration(input.bucket.Name, object.get(repl.config, "Role", ""), [fixed]),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": [fixed]})),
 	}
 }
 

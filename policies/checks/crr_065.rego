@@ -19,9 +19,9 @@
 package crr.checks.crr_065
 
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 # dests are the destinations of the enabled rules that may exist.
 dests := {d | some d in repl.enabled_destination_arns; not repl.destination(d).Exists == false}
@@ -73,8 +73,8 @@ deny contains f if {
 		},
 		"commands": [kms.put_bucket_encryption(name, repl.destination_region(dest), "destination-encryption.json")],
 		"documents": {"destination-encryption.json": {"Rules": rules}},
-		"terraform": hcl.resource("aws_s3_bucket_server_side_encryption_configuration", name, array.concat(
-			[hcl.attr("bucket", name)],
+		"terraform": tf.resource("aws_s3_bucket_server_side_encryption_configuration", name, array.concat(
+			[tf.attr("bucket", name)],
 			[terraform_rule(r) | some r in kms.sse_rules(d)],
 		)),
 	}
@@ -90,22 +90,22 @@ still_blocked(rule) := rest if {
 	count(rest) > 0
 } else := ["NONE"]
 
-terraform_rule(rule) := hcl.block("rule", array.concat(
+terraform_rule(rule) := tf.block("rule", array.concat(
 	array.concat(default_block(rule), bucket_key(rule)),
-	[sprintf("blocked_encryption_types = %s", [hcl.list(unblocked(rule))])],
+	[tf.attr("blocked_encryption_types", unblocked(rule))],
 ))
 
 unblocked(rule) := still_blocked(rule) if "SSE-C" in kms.blocked(rule)
 else := kms.blocked(rule) if count(kms.blocked(rule)) > 0
 else := ["NONE"]
 
-default_block(rule) := [hcl.block("apply_server_side_encryption_by_default", array.concat(
-	[hcl.attr("sse_algorithm", d.SSEAlgorithm)],
-	[hcl.attr("kms_master_key_id", d.KMSMasterKeyID) | is_string(d.KMSMasterKeyID)],
+default_block(rule) := [tf.block("apply_server_side_encryption_by_default", array.concat(
+	[tf.attr("sse_algorithm", d.SSEAlgorithm)],
+	[tf.attr("kms_master_key_id", d.KMSMasterKeyID) | is_string(d.KMSMasterKeyID)],
 ))] if {
 	d := rule.ApplyServerSideEncryptionByDefault
 	is_string(d.SSEAlgorithm)
 } else := []
 
-bucket_key(rule) := [hcl.raw("bucket_key_enabled", rule.BucketKeyEnabled)] if is_boolean(rule.BucketKeyEnabled)
+bucket_key(rule) := [tf.attr("bucket_key_enabled", rule.BucketKeyEnabled)] if is_boolean(rule.BucketKeyEnabled)
 else := []

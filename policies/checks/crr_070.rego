@@ -21,8 +21,8 @@ package crr.checks.crr_070
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 # dests are the destinations of the enabled rules that may exist.
 dests := {d | some d in repl.enabled_destination_arns; not repl.destination(d).Exists == false}
@@ -79,9 +79,9 @@ deny contains f if {
 			[cli.arg(name), cli.region_flag(repl.destination_region(dest))],
 		)]),
 		"documents": {"object-lock.json": {"ObjectLockEnabled": "Enabled"}},
-		"terraform": hcl.resource("aws_s3_bucket_object_lock_configuration", name, [
-			hcl.attr("bucket", name),
-			hcl.attr("object_lock_enabled", "Enabled"),
+		"terraform": tf.resource("aws_s3_bucket_object_lock_configuration", name, [
+			tf.attr("bucket", name),
+			tf.attr("object_lock_enabled", "Enabled"),
 		]),
 	}
 }

@@ -24,8 +24,8 @@ package crr.checks.crr_072
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 facts_known if {
 	is_array(input.facts.bidirectional)
@@ -68,7 +68,7 @@ deny contains f if {
 			some i, r in repl.rules
 			r2 := fixed(i, r, peer)
 		]})},
-		"terraform": hcl.replication_configuration(input.bucket.Name, object.get(repl.config, "Role", ""), changed),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": changed})),
 	}
 }
 

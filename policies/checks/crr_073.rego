@@ -26,9 +26,9 @@ package crr.checks.crr_073
 import data.crr.lib.arn
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.hcl
 import data.crr.lib.kms
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 facts_known if {
 	is_array(input.facts.onward)
@@ -73,7 +73,7 @@ deny contains f if {
 		"documents": object.union(role_documents(onward), {
 			"replication.json": object.union(repl.config, {"Rules": array.concat(repl.rules, new_rules)}),
 		}),
-		"terraform": hcl.replication_configuration(input.bucket.Name, object.get(repl.config, "Role", ""), new_rules),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": new_rules})),
 	}
 }
 

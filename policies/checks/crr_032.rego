@@ -29,6 +29,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	repl.has_config
@@ -130,7 +131,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "Missing": unmet},
 		"commands": array.concat(grant_commands, array.concat(deny_commands, boundary_commands)),
 		"documents": object.union_n([grant_documents, deny_documents, boundary_documents]),
-		"terraform": ip.terraform_role_policy("crr_replication", role_name, policy_name, permissions),
+		"terraform": tf.role_policy("crr_replication", role_name, policy_name, permissions),
 	}
 }
 

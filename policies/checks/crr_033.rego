@@ -23,6 +23,7 @@ import data.crr.lib.errors
 import data.crr.lib.iam
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	repl.has_config
@@ -129,7 +130,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "Statements": [object.remove(b, ["Index"]) | some b in broad]},
 		"commands": array.concat([cli.put_role_policy(role_name, policy_name, "crr-permissions.json")], narrowing_commands),
 		"documents": object.union({"crr-permissions.json": permissions}, narrowing_documents),
-		"terraform": ip.terraform_role_policy("crr_replication", role_name, policy_name, permissions),
+		"terraform": tf.role_policy("crr_replication", role_name, policy_name, permissions),
 	}
 }
 

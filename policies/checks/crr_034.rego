@@ -22,6 +22,7 @@ import data.crr.lib.errors
 import data.crr.lib.iam
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 service := "s3.amazonaws.com"
 
@@ -79,7 +80,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "AssumeRolePolicyDocument": trust},
 		"commands": [cli.update_assume_role_policy(role_name, "trust-policy.json")],
 		"documents": {"trust-policy.json": fixed(trust)},
-		"terraform": ip.terraform_role("replication", role_name, fixed(trust)),
+		"terraform": tf.role("replication", role_name, fixed(trust)),
 	}
 }
 

@@ -21,8 +21,8 @@ package crr.checks.crr_035
 import data.crr.lib.arn
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	repl.has_config
@@ -81,9 +81,9 @@ deny contains f if {
 			"crr-permissions.json": permissions,
 			"replication.json": object.union(repl.config, {"Role": new_role_arn}),
 		},
-		"terraform": concat("\n", [
-			ip.terraform_role("replication", role_name, trust),
-			ip.terraform_role_policy("crr_replication", role_name, "crr-replication", permissions),
+		"terraform": tf.resources([
+			tf.role("replication", role_name, trust),
+			tf.role_policy("crr_replication", role_name, "crr-replication", permissions),
 		]),
 	}
 }

@@ -25,6 +25,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	count(cross_account) > 0
@@ -132,7 +133,7 @@ deny contains f if {
 		},
 		"commands": [sprintf("aws s3api put-bucket-policy --bucket %s --policy file://dst-bucket-policy.json", [cli.arg(name)])],
 		"documents": {"dst-bucket-policy.json": fixed},
-		"terraform": ip.terraform_bucket_policy("replication_destination", name, fixed),
+		"terraform": tf.bucket_policy("replication_destination", name, fixed),
 	}
 }
 

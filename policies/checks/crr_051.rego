@@ -22,8 +22,8 @@ package crr.checks.crr_051
 
 import data.crr.lib.cli
 import data.crr.lib.errors
-import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	count(cross_account) > 0
@@ -107,7 +107,7 @@ deny contains f if {
 		"evidence": {"Rule": repl.excerpt(rule), "DestinationOwnershipControls": controls},
 		"commands": [sprintf("aws s3api put-bucket-ownership-controls --bucket %s --ownership-controls file://ownership-controls.json", [cli.arg(name)])],
 		"documents": {"ownership-controls.json": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}},
-		"terraform": sprintf("resource \"aws_s3_bucket_ownership_controls\" \"replication_destination\" {\n  bucket = %s\n\n  rule {\n    object_ownership = \"BucketOwnerEnforced\"\n  }\n}\n", [ip.hcl_string(name)]),
+		"terraform": tf.ownership_controls("replication_destination", name, "BucketOwnerEnforced"),
 	}
 }
 

@@ -39,7 +39,7 @@ test_deny_object_writer_destination_without_override if {
 	f.destination == "arn:aws:s3:::dst"
 	f.commands == ["aws s3api put-bucket-ownership-controls --bucket dst --ownership-controls file://ownership-controls.json"]
 	f.documents == {"ownership-controls.json": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}
-	f.terraform == "resource \"aws_s3_bucket_ownership_controls\" \"replication_destination\" {\n  bucket = \"dst\"\n\n  rule {\n    object_ownership = \"BucketOwnerEnforced\"\n  }\n}\n"
+	f.terraform == "resource \"aws_s3_bucket_ownership_controls\" \"replication_destination\" {\n  bucket = \"dst\"\n\n  rule {\n    object_ownership = \"BucketOwnerEnforced\"\n  }\n}"
 	crr_051.applies with input as i
 }
 

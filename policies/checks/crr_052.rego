@@ -25,6 +25,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 action := "s3:ObjectOwnerOverrideToBucketOwner"
 
@@ -152,9 +153,9 @@ deny contains f if {
 			{"owner-override-policy.json": role_policy(rule) | count(role_needs(rule)) > 0},
 			{"dst-bucket-policy.json": bucket_policy(rule) | policy_lacks(rule)},
 		]),
-		"terraform": concat("\n", array.concat(
-			[ip.terraform_role_policy("crr_owner_override", role_name, "crr-owner-override", role_policy(rule)) | count(role_needs(rule)) > 0],
-			[ip.terraform_bucket_policy("replication_destination", repl.destination_name(d), bucket_policy(rule)) | policy_lacks(rule)],
+		"terraform": tf.resources(array.concat(
+			[tf.role_policy("crr_owner_override", role_name, "crr-owner-override", role_policy(rule)) | count(role_needs(rule)) > 0],
+			[tf.bucket_policy("replication_destination", repl.destination_name(d), bucket_policy(rule)) | policy_lacks(rule)],
 		)),
 	}
 }

@@ -27,6 +27,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 applies if {
 	count(kms_rules) > 0
@@ -167,7 +168,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "Missing": unmet},
 		"commands": array.concat(iam_commands, key_policy_commands),
 		"documents": object.union(iam_documents, key_policy_documents),
-		"terraform": concat("\n", array.concat(iam_terraform, key_policy_terraform)),
+		"terraform": tf.resources(array.concat(iam_terraform, key_policy_terraform)),
 	}
 }
 
@@ -210,7 +211,7 @@ else := []
 iam_documents := {"crr-kms-policy.json": kms_policy} if iam_unmet
 else := {}
 
-iam_terraform := [ip.terraform_role_policy("crr_kms", role_name, "crr-kms", kms_policy)] if iam_unmet
+iam_terraform := [tf.role_policy("crr_kms", role_name, "crr-kms", kms_policy)] if iam_unmet
 else := []
 
 # Keys whose key policy does not grant the role (another account's) or denies it: the
@@ -250,4 +251,4 @@ key_policy_commands := [sprintf("aws kms put-key-policy --key-id %s --policy-nam
 
 key_policy_documents := {sprintf("key-policy-%d.json", [i + 1]): key_policy(ref) | some i, ref in key_refs}
 
-key_policy_terraform := [sprintf("resource \"aws_kms_key_policy\" \"replication_%d\" {\n  key_id = %s\n  policy = %s\n}\n", [i + 1, ip.hcl_string(key_arn(ref)), ip.indented(ip.hcl_json(key_policy(ref)))]) | some i, ref in key_refs]
+key_policy_terraform := [tf.key_policy(sprintf("replication_%d", [i + 1]), key_arn(ref), key_policy(ref)) | some i, ref in key_refs]

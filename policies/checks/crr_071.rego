@@ -20,6 +20,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.terraform as tf
 
 actions := ["s3:GetObjectRetention", "s3:GetObjectLegalHold"]
 
@@ -73,7 +74,7 @@ deny contains f if {
 		"evidence": {"Role": role_arn, "ObjectLockConfiguration": input.bucket.ObjectLockConfiguration, "Missing": unmet},
 		"commands": [cli.put_role_policy(role_name, policy_name, "crr-object-lock-policy.json")],
 		"documents": {"crr-object-lock-policy.json": lock_policy},
-		"terraform": ip.terraform_role_policy("crr_object_lock", role_name, policy_name, lock_policy),
+		"terraform": tf.role_policy("crr_object_lock", role_name, policy_name, lock_policy),
 	}
 }
 

@@ -502,34 +502,6 @@ without(doc, drop) := object.union(doc, {"Statement": [s | some s in statements(
 adding(doc, stmts) := object.union(doc, {"Statement": array.concat(statements(doc), stmts)}) if is_object(doc)
 else := {"Version": "2012-10-17", "Statement": stmts}
 
-# hcl_string is a Terraform (HCL) string literal: JSON escapes, with the template
-# sequences ${ and %{ escaped so that a hostile value stays text.
-hcl_string(s) := replace(replace(json.marshal(s), "${", "$${"), "%{", "%%{")
-
-# hcl_json is a Terraform jsonencode() expression of a JSON document.
-hcl_json(doc) := sprintf("jsonencode(%s)", [replace(replace(json.marshal_with_options(doc, {"pretty": true, "indent": "  "}), "${", "$${"), "%{", "%%{")])
-
-# indented nests a multi-line expression one level inside a resource block.
-indented(s) := replace(s, "\n", "\n  ")
-
-# terraform_role_policy is an aws_iam_role_policy resource for an inline policy.
-terraform_role_policy(resource_name, role, policy_name, doc) := sprintf(
-	"resource \"aws_iam_role_policy\" %q {\n  name   = %s\n  role   = %s\n  policy = %s\n}\n",
-	[resource_name, hcl_string(policy_name), hcl_string(role), indented(hcl_json(doc))],
-)
-
-# terraform_role is an aws_iam_role resource with its trust policy.
-terraform_role(resource_name, role, trust) := sprintf(
-	"resource \"aws_iam_role\" %q {\n  name               = %s\n  assume_role_policy = %s\n}\n",
-	[resource_name, hcl_string(role), indented(hcl_json(trust))],
-)
-
-# terraform_bucket_policy is an aws_s3_bucket_policy resource.
-terraform_bucket_policy(resource_name, bucket, doc) := sprintf(
-	"resource \"aws_s3_bucket_policy\" %q {\n  bucket = %s\n  policy = %s\n}\n",
-	[resource_name, hcl_string(bucket), indented(hcl_json(doc))],
-)
-
 # inline_document is the document of the role's inline policy called name.
 inline_document(role, name) := p.PolicyDocument if {
 	some p in list_of(object.get(role, "RolePolicies", []))

@@ -394,16 +394,3 @@ test_merged_inline_keeps_the_existing_statements if {
 	ip.merged_inline(role, "crr-replication", [allow("s3:ReplicateObject", dst_objects)]) == doc([allow("s3:ListBucket", src), allow("s3:ReplicateObject", dst_objects)])
 	ip.merged_inline(role, "other", [allow("s3:ReplicateObject", dst_objects)]) == doc([allow("s3:ReplicateObject", dst_objects)])
 }
-
-test_hcl_strings_stay_text if {
-	ip.hcl_string("crr") == `"crr"`
-	ip.hcl_string(`a"b\c`) == `"a\"b\\c"`
-	ip.hcl_string("${file(\"/etc/passwd\")}%{if true}") == `"$${file(\"/etc/passwd\")}%%{if true}"`
-	ip.hcl_json({"a": "${x}"}) == "jsonencode({\n  \"a\": \"$${x}\"\n})"
-}
-
-test_terraform_role_policy if {
-	tf := ip.terraform_role_policy("crr_replication", "crr", "crr-replication", doc([]))
-	startswith(tf, "resource \"aws_iam_role_policy\" \"crr_replication\" {\n  name   = \"crr-replication\"\n  role   = \"crr\"\n  policy = jsonencode({")
-	startswith(ip.terraform_bucket_policy("dst", "dst", doc([])), "resource \"aws_s3_bucket_policy\" \"dst\" {\n  bucket = \"dst\"\n  policy = jsonencode(")
-}

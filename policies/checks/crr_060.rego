@@ -47,7 +47,6 @@ deny contains f if {
 	kms.encrypts_with_kms(input.bucket)
 	not some_rule_selects_kms
 	fixed := [fix(r) | some r in repl.rules]
-	changed := [fix(r) | some r in repl.enabled_rules]
 	f := {
 		"msg": sprintf("Bucket %s encrypts new objects with %s by default but no enabled rule (%s) selects SseKmsEncryptedObjects: its KMS-encrypted objects are silently not replicated", [
 			input.bucket.Name, kms.algorithm(input.bucket), concat(", ", [repl.label(i, r) | some i, r in repl.rules; repl.enabled(r)]),
@@ -58,7 +57,7 @@ deny contains f if {
 		},
 		"commands": array.concat(create_keys, [cli.put_bucket_replication(input.bucket.Name, repl.bucket_region, "replication.json")]),
 		"documents": {"replication.json": object.union(repl.config, {"Rules": fixed})},
-		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": changed})),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": fixed})),
 	}
 }
 

@@ -37,6 +37,10 @@ deny contains f if {
 	dest := object.get(rule.Destination, "Bucket", "")
 	key := suggested(rule)
 	fixed := fix(rule, key)
+	doc := object.union(repl.config, {"Rules": [r2 |
+		some j, r in repl.rules
+		r2 := fixed_if(j == i, r, fixed)
+	]})
 	f := {
 		"msg": sprintf("Rule %s of bucket %s replicates SSE-KMS objects to %s but names no ReplicaKmsKeyID: S3 has no key to encrypt the replicas with, so KMS-encrypted objects do not replicate", [
 			repl.label(i, rule), input.bucket.Name, repl.destination_name(dest),
@@ -46,11 +50,8 @@ deny contains f if {
 		"destination": dest,
 		"evidence": {"Rule": object.filter(rule, {"ID", "Status", "SourceSelectionCriteria", "Destination"})},
 		"commands": array.concat(create_key(rule, key), [cli.put_bucket_replication(input.bucket.Name, repl.bucket_region, "replication.json")]),
-		"documents": {"replication.json": object.union(repl.config, {"Rules": [r2 |
-			some j, r in repl.rules
-			r2 := fixed_if(j == i, r, fixed)
-		]})},
-		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": [fixed]})),
+		"documents": {"replication.json": doc},
+		"terraform": tf.replication_configuration(input.bucket.Name, doc),
 	}
 }
 

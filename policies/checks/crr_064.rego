@@ -63,6 +63,10 @@ deny contains f if {
 	key_region != dest_region
 	new_key := replacement(ref, dest, rule)
 	fixed := object.union(rule, {"Destination": {"EncryptionConfiguration": {"ReplicaKmsKeyID": new_key}}})
+	doc := object.union(repl.config, {"Rules": [r2 |
+		some j, r in repl.rules
+		r2 := pick(j == i, r, fixed)
+	]})
 	f := {
 		"msg": sprintf("Rule %s of bucket %s encrypts replicas in %s (%s) with KMS key %s in %s%s: S3 needs a key in the destination bucket's region, so KMS-encrypted objects fail to replicate", [
 			repl.label(i, rule), input.bucket.Name, repl.destination_name(dest), dest_region,
@@ -80,11 +84,8 @@ deny contains f if {
 		"commands": array.concat(key_commands(ref, key_region, dest_region, new_key), [
 			cli.put_bucket_replication(input.bucket.Name, repl.bucket_region, "replication.json"),
 		]),
-		"documents": {"replication.json": object.union(repl.config, {"Rules": [r2 |
-			some j, r in repl.rules
-			r2 := pick(j == i, r, fixed)
-		]})},
-		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": [fixed]})),
+		"documents": {"replication.json": doc},
+		"terraform": tf.replication_configuration(input.bucket.Name, doc),
 	}
 }
 

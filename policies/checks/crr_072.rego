@@ -50,7 +50,10 @@ deny contains f if {
 	peer := p.peer
 	labels := [repl.label(i, r) | some i, r in repl.rules; offending(r, peer)]
 	count(labels) > 0
-	changed := [fix(i, r) | some i, r in repl.rules; offending(r, peer)]
+	doc := object.union(repl.config, {"Rules": [r2 |
+		some i, r in repl.rules
+		r2 := fixed(i, r, peer)
+	]})
 	f := {
 		"msg": sprintf("Buckets %s and %s replicate to each other but %s's rule %s into %s does not replicate replica modifications%s: changes to replicas in %s (tags, ACLs, Object Lock retention) are not synced back to %s", [
 			input.bucket.Name, repl.destination_name(peer), input.bucket.Name, concat(", ", labels),
@@ -64,11 +67,8 @@ deny contains f if {
 			"PeerReplicaModifications": p.peer_replica_modifications,
 		},
 		"commands": [cli.put_bucket_replication(input.bucket.Name, repl.bucket_region, "replication.json")],
-		"documents": {"replication.json": object.union(repl.config, {"Rules": [r2 |
-			some i, r in repl.rules
-			r2 := fixed(i, r, peer)
-		]})},
-		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": changed})),
+		"documents": {"replication.json": doc},
+		"terraform": tf.replication_configuration(input.bucket.Name, doc),
 	}
 }
 

@@ -73,7 +73,7 @@ deny contains f if {
 		"documents": object.union(role_documents(onward), {
 			"replication.json": object.union(repl.config, {"Rules": array.concat(repl.rules, new_rules)}),
 		}),
-		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": new_rules})),
+		"terraform": tf.replication_configuration(input.bucket.Name, object.union(repl.config, {"Rules": array.concat(repl.rules, new_rules)})),
 	}
 }
 

@@ -102,8 +102,8 @@ tags_attr(tags) := [sprintf("tags = { %s }", [concat(", ", [sprintf("%s = %s", [
 
 # replication_configuration renders aws_s3_bucket_replication_configuration for a
 # bucket from cfg's Role and Rules. The resource owns the whole configuration, like
-# put-bucket-replication: pass every rule to replace it, or only the rules a fix
-# changes or adds when the snippet shows what to edit in an existing resource.
+# put-bucket-replication: applying it removes every rule it does not list, so fixes
+# pass the whole fixed configuration, the bucket's other rules included.
 replication_configuration(bucket, cfg) := resource("aws_s3_bucket_replication_configuration", bucket, flat([
 	[attr("bucket", bucket)],
 	opt_attr(cfg, "Role", "role"),

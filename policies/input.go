@@ -126,20 +126,7 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 // addKeys adds the KMS keys the bucket's default encryption and its rules name,
 // and their read errors, in reference order.
 func addKeys(in *Input, keys map[string]*scanner.KmsKey) {
-	var refs []string
-	if sse := in.Bucket.ServerSideEncryptionConfiguration; sse != nil {
-		for _, r := range sse.Rules {
-			if d := r.ApplyServerSideEncryptionByDefault; d != nil && d.KMSMasterKeyID != nil {
-				refs = append(refs, *d.KMSMasterKeyID)
-			}
-		}
-	}
-	for _, r := range in.Bucket.ReplicationConfiguration.Rules {
-		if e := r.Destination.EncryptionConfiguration; e != nil && e.ReplicaKmsKeyID != nil {
-			refs = append(refs, *e.ReplicaKmsKeyID)
-		}
-	}
-	sort.Strings(refs)
+	refs := in.Bucket.KMSKeyRefs()
 	for _, ref := range refs {
 		k, ok := keys[ref]
 		if !ok {

@@ -129,24 +129,33 @@ func (jd *Judger) Add(in Input) {
 	}
 }
 
-// AddBucket judges a bucket that has no replication configuration as soon as its
-// reads are done, with the estate's replication graph g (complete: every
-// configuration was read before); it is what scanner.Options.Ready hands over. A
-// bucket with a configuration needs its destinations, role and keys, which the
-// snapshot holds: Finish judges it.
-func (jd *Judger) AddBucket(b scanner.Bucket, g *scanner.Graph) error {
-	if b.ReplicationConfiguration != nil {
-		return fmt.Errorf("bucket %s: a bucket that replicates is judged from the snapshot", b.Arn)
+// AddBucket judges a bucket as soon as everything its judgement needs is read, with
+// what scanner.Options.Ready hands over: the estate's replication graph (complete)
+// and, for a bucket that replicates, its role and destinations as the snapshot will
+// hold them. A bucket that names a KMS key needs the keys, which the snapshot holds:
+// Finish judges it.
+func (jd *Judger) AddBucket(b scanner.Bucket, l scanner.Linked) error {
+	dests := make(map[string]*scanner.LinkedBucket, len(l.Destinations))
+	for i := range l.Destinations {
+		dests[l.Destinations[i].Arn] = &l.Destinations[i]
 	}
-	jd.Add(newInput(&b, g, nil, nil, nil))
+	roles := map[string]*scanner.Role{}
+	if l.Role != nil {
+		roles[l.Role.Arn] = l.Role
+	}
+	in := newInput(&b, l.Graph, dests, roles, map[string]*scanner.KmsKey{})
+	if len(b.KMSKeyRefs()) > 0 {
+		return fmt.Errorf("bucket %s: a bucket that names a KMS key is judged from the snapshot", b.Arn)
+	}
+	jd.Add(in)
 	return nil
 }
 
 // ReadyFunc is AddBucket in the shape of scanner.Options.Ready; an error fails the
 // judging (Finish returns it).
-func (jd *Judger) ReadyFunc() func(scanner.Bucket, *scanner.Graph) {
-	return func(b scanner.Bucket, g *scanner.Graph) {
-		if err := jd.AddBucket(b, g); err != nil {
+func (jd *Judger) ReadyFunc() func(scanner.Bucket, scanner.Linked) {
+	return func(b scanner.Bucket, l scanner.Linked) {
+		if err := jd.AddBucket(b, l); err != nil {
 			jd.cancel(err)
 		}
 	}

@@ -142,14 +142,15 @@ type Options struct {
 	RateLimits RateLimits
 	// Progress, when set, is kept up to date as the scan goes.
 	Progress *Progress
-	// Ready, when set, receives every scanned bucket that has no replication
-	// configuration as soon as its own reads are done, with the estate's replication
-	// graph (complete: every bucket's configuration is read first), so that the
-	// caller can judge it while the scan reads the rest: such a bucket links no
-	// destination, role or key. It is called from the scan's goroutines, at most
-	// once per bucket, and the bucket is the caller's copy; the snapshot holds the
-	// same bucket. Buckets that replicate are judged from the snapshot.
-	Ready func(b Bucket, g *Graph)
+	// Ready, when set, receives each scanned bucket as soon as everything its
+	// judgement needs is read, so that the caller can judge it while the scan reads
+	// the rest: a bucket without a replication configuration once its own reads are
+	// done (every bucket's configuration is read first, so the graph is complete);
+	// one that replicates once its role and destinations are read, unless it names a
+	// KMS key (keys are read last: the caller judges it from the snapshot). It is
+	// called from the scan's goroutines, at most once per bucket; the bucket and
+	// what it links are the caller's copies, equal to what the snapshot holds.
+	Ready func(b Bucket, l Linked)
 
 	// The scan reads only what the built-in checks need (see destNeeds). ReadTags
 	// also reads every bucket's tags (GetBucketTagging): the settings' scope filters

@@ -140,9 +140,11 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	}
 	dests := col.destinationReads(ctx, buckets)
 	col.progress.addLinked(len(dests))
+	em := col.newLinkedEmitter(buckets, dests, g)
 	col.forEach(len(dests), func(i int) {
-		dests[i]()
+		dests[i].read()
 		col.progress.linkedRead()
+		em.done(dests[i].arn)
 	})
 	if ctx.Err() != nil {
 		return cancelled()
@@ -362,11 +364,17 @@ func (col *collector) collectBucket(ctx context.Context, lb *listedBucket, g *Gr
 		col.readBucket(ctx, a.clients.S3(b.Region), b)
 	}
 	if col.opts.Ready != nil && b.ReplicationConfiguration == nil && ctx.Err() == nil {
-		sortErrorsFully(b.Errors)
-		ready := *b
-		ready.Errors = slices.Clone(b.Errors)
-		col.opts.Ready(ready, g)
+		col.ready(b, Linked{Graph: g})
 	}
+}
+
+// ready hands a bucket whose judgement needs nothing more to Options.Ready: a copy
+// with its own sorted errors, since other work items may still read b.
+func (col *collector) ready(b *Bucket, l Linked) {
+	c := *b
+	c.Errors = slices.Clone(b.Errors)
+	sortErrorsFully(c.Errors)
+	col.opts.Ready(c, l)
 }
 
 // readBucket reads a bucket's versioning (and its tags with Options.ReadTags), and
@@ -446,7 +454,7 @@ func (col *collector) readRoleOf(ctx context.Context, cfg *ReplicationConfigurat
 // read with its account's credentials; every read of a destination that is not,
 // with its account's credentials when the regions filter left it out of a scanned
 // account, else with the first account (by id) whose buckets name it.
-func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) []func() {
+func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) []destRead {
 	via := map[string]string{}
 	for _, b := range buckets {
 		if b.ReplicationConfiguration == nil {
@@ -465,7 +473,7 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 		arns = append(arns, arn)
 	}
 	sort.Strings(arns)
-	var out []func()
+	var out []destRead
 	for _, arn := range arns {
 		name, ok := bucketNameOf(arn)
 		if !ok {
@@ -475,16 +483,16 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 		n := needs[arn]
 		switch {
 		case lb != nil && !lb.excluded && lb.bucket.Region != "":
-			out = append(out, func() { col.readListedDestination(ctx, lb, arn, n) })
+			out = append(out, destRead{arn, func() { col.readListedDestination(ctx, lb, arn, n) }})
 		case lb != nil && lb.excluded:
-			out = append(out, func() {
+			out = append(out, destRead{arn, func() {
 				col.dests.get(arn, func() LinkedBucket { return col.readOwnedDestination(ctx, lb, arn, n) })
-			})
+			}})
 		case lb == nil:
 			from := col.accounts[via[arn]]
-			out = append(out, func() {
+			out = append(out, destRead{arn, func() {
 				col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, from, arn, name, n) })
-			})
+			}})
 		}
 	}
 	return out
@@ -624,6 +632,21 @@ func (col *collector) readListedDestination(ctx context.Context, lb *listedBucke
 // destinations assembles one LinkedBucket per destination ARN named by any rule
 // (enabled or not) of the scanned buckets.
 func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
+	ptrs := make([]*Bucket, len(buckets))
+	for i := range buckets {
+		ptrs[i] = &buckets[i]
+	}
+	accounts := destinationAccounts(ptrs)
+	out := make([]LinkedBucket, 0, len(accounts))
+	for arn, hints := range accounts {
+		out = append(out, col.linkedDestination(arn, hints))
+	}
+	return out
+}
+
+// destinationAccounts are, per destination ARN named by any rule (enabled or not)
+// of buckets, the accounts those rules declare for it, sorted.
+func destinationAccounts(buckets []*Bucket) map[string][]string {
 	accounts := map[string][]string{}
 	for _, b := range buckets {
 		if b.ReplicationConfiguration == nil {
@@ -639,37 +662,41 @@ func (col *collector) destinations(buckets []Bucket) []LinkedBucket {
 			}
 		}
 	}
-	out := make([]LinkedBucket, 0, len(accounts))
-	for arn, hints := range accounts {
+	for _, hints := range accounts {
 		sort.Strings(hints)
-		name, ok := bucketNameOf(arn)
-		lb := col.listed[name]
-		var d LinkedBucket
-		switch {
-		case !ok:
-			d = LinkedBucket{Arn: arn, Errors: []CollectionError{{
-				Operation: "HeadBucket", Code: codeInvalidArn, Resource: arn, Component: ComponentDestination,
-				Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up",
-			}}}
-		case lb != nil && !lb.excluded:
-			cfg, _ := col.settings.lookup(arn)
-			d = linkedFromListed(arn, lb.bucket, cfg)
-		case lb != nil:
-			d, _ = col.dests.lookup(arn)
-		default:
-			d, _ = col.dests.lookup(arn)
-			if len(hints) > 0 {
-				d.AccountID = hints[0]
-			}
-		}
-		d.Errors = append([]CollectionError{}, d.Errors...)
-		sortErrorsFully(d.Errors)
-		if len(d.Errors) == 0 {
-			d.Errors = nil
-		}
-		out = append(out, d)
 	}
-	return out
+	return accounts
+}
+
+// linkedDestination assembles the destination arn from what its reads found;
+// hints are the accounts the rules into it declare, sorted (destinationAccounts).
+func (col *collector) linkedDestination(arn string, hints []string) LinkedBucket {
+	name, ok := bucketNameOf(arn)
+	lb := col.listed[name]
+	var d LinkedBucket
+	switch {
+	case !ok:
+		d = LinkedBucket{Arn: arn, Errors: []CollectionError{{
+			Operation: "HeadBucket", Code: codeInvalidArn, Resource: arn, Component: ComponentDestination,
+			Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up",
+		}}}
+	case lb != nil && !lb.excluded:
+		cfg, _ := col.settings.lookup(arn)
+		d = linkedFromListed(arn, lb.bucket, cfg)
+	case lb != nil:
+		d, _ = col.dests.lookup(arn)
+	default:
+		d, _ = col.dests.lookup(arn)
+		if len(hints) > 0 {
+			d.AccountID = hints[0]
+		}
+	}
+	d.Errors = append([]CollectionError{}, d.Errors...)
+	sortErrorsFully(d.Errors)
+	if len(d.Errors) == 0 {
+		d.Errors = nil
+	}
+	return d
 }
 
 // linkedFromListed describes a destination that is one of the scanned buckets with
@@ -720,37 +747,43 @@ func (col *collector) linkedRoles(buckets []Bucket) []Role {
 		}
 		arn := b.ReplicationConfiguration.Role
 		seen[arn] = true
-		acct, name, ok := roleOf(arn)
-		owner := col.accounts[acct]
-		var r Role
-		switch {
-		case !ok:
-			r = Role{Arn: arn, Errors: []CollectionError{{
-				Operation: "GetRole", Code: codeInvalidArn, Resource: arn, Component: ComponentRole,
-				Message: "the replication role is not an IAM role ARN; the role cannot be looked up",
-			}}}
-		case owner == nil:
-			// Another account's role lies outside this scan: unknown, not an error.
-			r = Role{Arn: arn, RoleName: name, AccountID: acct}
-		case !owner.reachable():
-			// Its account is scanned but could not be reached: the role is unknown
-			// for that reason, which the buckets that use it must carry.
-			r = Role{Arn: arn, RoleName: name, AccountID: acct}
-			for _, e := range owner.errs {
-				e.Resource, e.Component = arn, ComponentRole
-				e.Message = "the role's account could not be reached: " + e.Message
-				r.Errors = append(r.Errors, e)
-			}
-		default:
-			r, _ = col.roles.lookup(arn)
-		}
-		sortErrorsFully(r.Errors)
-		out = append(out, r)
+		out = append(out, col.linkedRole(arn))
 	}
 	if out == nil {
 		out = []Role{}
 	}
 	return out
+}
+
+// linkedRole assembles the role arn from what its reads found.
+func (col *collector) linkedRole(arn string) Role {
+	acct, name, ok := roleOf(arn)
+	owner := col.accounts[acct]
+	var r Role
+	switch {
+	case !ok:
+		r = Role{Arn: arn, Errors: []CollectionError{{
+			Operation: "GetRole", Code: codeInvalidArn, Resource: arn, Component: ComponentRole,
+			Message: "the replication role is not an IAM role ARN; the role cannot be looked up",
+		}}}
+	case owner == nil:
+		// Another account's role lies outside this scan: unknown, not an error.
+		r = Role{Arn: arn, RoleName: name, AccountID: acct}
+	case !owner.reachable():
+		// Its account is scanned but could not be reached: the role is unknown
+		// for that reason, which the buckets that use it must carry.
+		r = Role{Arn: arn, RoleName: name, AccountID: acct}
+		for _, e := range owner.errs {
+			e.Resource, e.Component = arn, ComponentRole
+			e.Message = "the role's account could not be reached: " + e.Message
+			r.Errors = append(r.Errors, e)
+		}
+	default:
+		r, _ = col.roles.lookup(arn)
+		r.Errors = slices.Clone(r.Errors) // the cached role's stay as read
+	}
+	sortErrorsFully(r.Errors)
+	return r
 }
 
 // failed records a failed read as data and logs it.

@@ -436,9 +436,9 @@ func TestBenchEstate(t *testing.T) {
 	if evaluate && evalMode == "stream" {
 		judger = eng.NewJudger(ctx, policies.DefaultSettings(), today, evalConcurrency, false)
 		ready := judger.ReadyFunc()
-		o.Ready = func(b scanner.Bucket, g *scanner.Graph) {
+		o.Ready = func(b scanner.Bucket, l scanner.Linked) {
 			streamed.Add(1)
-			ready(b, g)
+			ready(b, l)
 		}
 	}
 	cpu0, t1 := cpuSeconds(), time.Now()

@@ -23,9 +23,10 @@ var orgEnv = []string{"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testin
 
 // orgRun is one `crrscan scan --org` through a proxy in front of moto.
 type orgRun struct {
-	res  runResult
-	r    report.Result
-	snap *scanner.Snapshot
+	res      runResult
+	r        report.Result
+	snap     *scanner.Snapshot
+	snapPath string
 }
 
 func scanOrgCLI(t *testing.T, endpoint string, extra ...string) orgRun {
@@ -42,7 +43,7 @@ func scanOrgCLI(t *testing.T, endpoint string, extra ...string) orgRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return orgRun{res: res, r: readResult(t, filepath.Join(out, "crrscan.json")), snap: snap}
+	return orgRun{res: res, r: readResult(t, filepath.Join(out, "crrscan.json")), snap: snap, snapPath: snapPath}
 }
 
 // orgProxy is a proxy in front of moto that denies cross-account reads as AWS
@@ -113,6 +114,15 @@ func TestOrgScanOnMoto(t *testing.T) {
 	}
 	if !strings.Contains(clean.res.stderr, gamma) || !strings.Contains(clean.res.stderr, "SUSPENDED") {
 		t.Errorf("no warning about the suspended account %s:\n%s", gamma, clean.res.stderr)
+	}
+	// The live scan judged each bucket as soon as it was read; judging the snapshot
+	// it wrote afterwards gives the same findings.
+	offline := t.TempDir()
+	if res := runCrrscan(t, orgEnv, "scan", "--from-snapshot", clean.snapPath, "--format", "json", "--output-dir", offline); res.code != 1 {
+		t.Fatalf("--from-snapshot: exit %d, want 1; stderr:\n%s", res.code, res.stderr)
+	}
+	if live, off := findingKeys(clean.r), findingKeys(readResult(t, filepath.Join(offline, "crrscan.json"))); strings.Join(live, "\n") != strings.Join(off, "\n") || len(live) == 0 {
+		t.Errorf("the live scan's findings differ from the snapshot's:\nlive:\n%s\nsnapshot:\n%s", strings.Join(live, "\n"), strings.Join(off, "\n"))
 	}
 	if len(clean.snap.SkippedAccounts) != 1 || clean.snap.SkippedAccounts[0].ID != gamma {
 		t.Errorf("skipped accounts = %+v", clean.snap.SkippedAccounts)

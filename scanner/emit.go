@@ -32,9 +32,10 @@ type linkedEmitter struct {
 	hints map[string][]string // destinationAccounts
 
 	mu      sync.Mutex
-	pending map[*Bucket]int      // destination reads a bucket still waits for
-	waiting map[string][]*Bucket // by destination ARN, the buckets that wait for it
-	roles   map[string]*Role     // assembled once per ARN, so each keeps one address
+	pending map[*Bucket]int         // destination reads a bucket still waits for
+	waiting map[string][]*Bucket    // by destination ARN, the buckets that wait for it
+	roles   map[string]*Role        // assembled once per ARN, so each keeps one address
+	dests   map[string]LinkedBucket // assembled once per ARN, however many buckets replicate into it
 }
 
 // newLinkedEmitter hands over at once the buckets whose destinations need no read,
@@ -47,6 +48,7 @@ func (col *collector) newLinkedEmitter(buckets []*Bucket, reads []destRead, g *G
 	em := &linkedEmitter{
 		col: col, g: g, hints: destinationAccounts(buckets),
 		pending: map[*Bucket]int{}, waiting: map[string][]*Bucket{}, roles: map[string]*Role{},
+		dests: map[string]LinkedBucket{},
 	}
 	read := make(map[string]bool, len(reads))
 	for _, r := range reads {
@@ -110,9 +112,22 @@ func (em *linkedEmitter) emit(b *Bucket) {
 			continue
 		}
 		seen[arn] = true
-		l.Destinations = append(l.Destinations, em.col.linkedDestination(arn, em.hints[arn]))
+		l.Destinations = append(l.Destinations, em.destination(arn))
 	}
 	em.col.ready(b, l)
+}
+
+// destination is the destination arn, assembled once it is read (the emitter asks
+// only then) and kept for the other buckets that replicate into it.
+func (em *linkedEmitter) destination(arn string) LinkedBucket {
+	em.mu.Lock()
+	defer em.mu.Unlock()
+	if d, ok := em.dests[arn]; ok {
+		return d
+	}
+	d := em.col.linkedDestination(arn, em.hints[arn])
+	em.dests[arn] = d
+	return d
 }
 
 func (em *linkedEmitter) role(arn string) *Role {

@@ -380,6 +380,9 @@ func (t *Table) severity(s string) string {
 
 func (t *Table) writeSummary(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Buckets scanned: %d\n", r.Scan.BucketsScanned)
+	if ce := collectedEvaluated(r.Scan); ce != "" {
+		fmt.Fprintf(w, "Evidence: %s\n", ce)
+	}
 	fmt.Fprintf(w, "Accounts: %s\n", listed(r.Scan.Accounts))
 	fmt.Fprintf(w, "Regions: %s\n", listed(r.Scan.Regions))
 	writeScanCoverage(w, r.Scan)

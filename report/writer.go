@@ -47,6 +47,7 @@ func registry() []format {
 		{name: "sarif", file: "crrscan.sarif", newWriter: func(Options) Writer { return &SARIF{} }},
 		{name: "junit", file: "crrscan.junit.xml", newWriter: func(Options) Writer { return &JUnit{} }},
 		{name: "markdown", file: "crrscan.md", newWriter: func(Options) Writer { return &Markdown{} }},
+		{name: "pr-comment", file: "crrscan.pr-comment.md", newWriter: func(o Options) Writer { return &PRComment{Options: o} }},
 	}
 }
 

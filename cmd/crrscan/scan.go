@@ -67,6 +67,9 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		logLevel     = fs.String("log-level", "warn", "log `level`: debug|info|warn|error")
 		profiles     multiFlag
 		policyDirs   multiFlag
+		// Reports (issue 14).
+		tableLimit = fs.Int("table-limit", -1, "list at most `N` findings in the table, the most severe first (0: all; default: what fits the terminal, or 15)")
+		allowNet   = fs.Bool("allow-network-policies", false, "let custom checks (--policy-dir) call http.send, net.lookup_ip_addr, opa.runtime and other builtins that reach outside crrscan")
 	)
 	fs.Var(&profiles, "profile", "AWS shared-config `profile` to scan the account of (repeatable: one account each; default: the standard chain)")
 	fs.Var(&policyDirs, "policy-dir", "load extra Rego checks from this `directory` (repeatable)")
@@ -112,6 +115,11 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		return 0, app.UsageError(errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}
 
+	tableWidth, tableHeight := app.TerminalSize(s.out, os.Getenv)
+	if *tableLimit < 0 {
+		*tableLimit = app.TableLimit(tableHeight)
+	}
+
 	// Progress is drawn only on a terminal; log lines then clear and redraw it.
 	stderr := s.err
 	var status *app.StatusLine
@@ -154,6 +162,11 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		Baseline:         *baseline,
 		BaselineSnapshot: *baselineSnap,
 		FailOnNew:        *failOnNew,
+
+		// Reports and custom checks (issue 14).
+		TableWidth:           tableWidth,
+		TableLimit:           *tableLimit,
+		AllowNetworkPolicies: *allowNet,
 	})
 }
 

@@ -132,6 +132,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	if today.IsZero() {
 		today = started
 	}
+	for _, w := range settings.Lint(today) {
+		fmt.Fprintf(cfg.Stderr, "crrscan: warning: %s\n", w)
+	}
 	cfg.AWS.ReadTags, cfg.AWS.ReadLifecycle, cfg.AWS.ReadAll = readsNeeded(settings, engine.Checks())
 	// Evaluation is CPU-bound: more goroutines than cores only hold more results in
 	// memory at once (measured by make bench: 295 MB → 237 MB peak at 10,000 buckets).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -77,47 +78,79 @@ func (t *Table) WriteContext(ctx context.Context, w io.Writer, r *Result) error 
 	return nil
 }
 
-// The findings table's columns.
+// tableLayout is one arrangement of the findings table: its columns, how wide and
+// how many lines each may take, and in which order columns give way when the
+// terminal is too narrow for their content.
+type tableLayout struct {
+	header []string
+	// min: a column never wraps narrower; max: with no terminal width it grows no
+	// wider; lines: a cell shows at most that many lines, the last ending in "…"
+	// when it is cut.
+	min, max, lines []int
+	// shrink: columns narrowed in turn down to a floor until the table fits.
+	shrink []shrinkStep
+	cells  func(Finding) []string
+}
+
+type shrinkStep struct{ col, floor int }
+
+// Both layouts open with the severity (the status, when the finding is not an
+// open failure) and the check.
 const (
-	colSeverity = iota
-	colCheck
-	colWhere
-	colBucket
-	colMessage
-	numColumns
+	colSeverity = 0
+	colCheck    = 1
 )
 
-var findingHeader = [numColumns]string{"SEVERITY", "CHECK", "ACCOUNT / REGION", "BUCKET", "MESSAGE"}
-
-// Column limits: a column never wraps narrower than its minimum; with no terminal
-// width it grows no wider than its maximum. A cell shows at most maxCellLines
-// lines (maxMessageLines for the message); the last line of a longer one ends in "…".
+// wideLayout names the account and region, the bucket and the message in columns
+// of their own; narrowLayout, for terminals under narrowBelow columns, stacks the
+// bucket, account and region in one cell so that the message keeps room.
 var (
-	minColumnWidth = [numColumns]int{8, 7, 12, 10, 20}
-	maxColumnWidth = [numColumns]int{8, 12, 30, 63, messageWidth}
+	wideLayout = tableLayout{
+		header: []string{"SEVERITY", "CHECK", "ACCOUNT / REGION", "BUCKET", "MESSAGE"},
+		min:    []int{8, 7, 12, 10, 20},
+		max:    []int{8, 12, 30, 63, messageWidth},
+		lines:  []int{3, 3, 3, 3, 4},
+		shrink: []shrinkStep{{4, 30}, {2, 12}, {3, 16}, {4, 20}, {3, 10}},
+		cells: func(f Finding) []string {
+			return []string{severityCell(f), terminalText(f.CheckID),
+				strings.TrimSpace(terminalText(f.AccountID) + " " + terminalText(f.Region)),
+				terminalText(f.Bucket), terminalText(f.Message)}
+		},
+	}
+	narrowLayout = tableLayout{
+		header: []string{"SEVERITY", "CHECK", "BUCKET / ACCOUNT / REGION", "MESSAGE"},
+		min:    []int{8, 7, 16, 24},
+		max:    []int{8, 12, 63, messageWidth},
+		lines:  []int{3, 3, 5, 6},
+		shrink: []shrinkStep{{2, 20}, {3, 24}, {2, 16}},
+		cells: func(f Finding) []string {
+			return []string{severityCell(f), terminalText(f.CheckID),
+				strings.TrimSpace(terminalText(f.Bucket) + " " + terminalText(f.AccountID) + " " + terminalText(f.Region)),
+				terminalText(f.Message)}
+		},
+	}
 )
 
-const (
-	maxCellLines    = 3
-	maxMessageLines = 4
-	ellipsis        = "…"
-)
+// narrowBelow is the terminal width under which the table uses narrowLayout.
+const narrowBelow = 120
 
-// findingCells are a finding's cells, sanitised, before wrapping. The severity
-// cell shows the status instead when the finding is not an open failure (error,
+const ellipsis = "…"
+
+// severityCell shows the severity of an open failure, else the status (error,
 // waived).
-func findingCells(f Finding) [numColumns]string {
-	sev := f.Severity
+func severityCell(f Finding) string {
 	if f.Status != StatusFail {
-		sev = f.Status
+		return terminalText(f.Status)
 	}
-	return [numColumns]string{
-		terminalText(sev),
-		terminalText(f.CheckID),
-		strings.TrimSpace(terminalText(f.AccountID) + " " + terminalText(f.Region)),
-		terminalText(f.Bucket),
-		terminalText(f.Message),
+	return terminalText(f.Severity)
+}
+
+// layout is the arrangement for the table's width.
+func (t *Table) layout() *tableLayout {
+	if t.Options.Width > 0 && t.Options.Width < narrowBelow {
+		return &narrowLayout
 	}
+	return &wideLayout
 }
 
 func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) error {
@@ -125,10 +158,12 @@ func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) 
 	if t.Options.Limit > 0 && len(fs) > t.Options.Limit {
 		fs = fs[:t.Options.Limit]
 	}
-	cells := make([][numColumns]string, len(fs))
-	var natural [numColumns]int
-	for c := range numColumns {
-		natural[c] = displayWidth(findingHeader[c], maxColumnWidth[c])
+	lay := t.layout()
+	cols := len(lay.header)
+	cells := make([][]string, len(fs))
+	natural := make([]int, cols)
+	for c := range cols {
+		natural[c] = displayWidth(lay.header[c], lay.max[c])
 	}
 	for i, f := range fs {
 		if i%256 == 0 {
@@ -136,18 +171,18 @@ func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) 
 				return fmt.Errorf("write table: %w", err)
 			}
 		}
-		cells[i] = findingCells(f)
-		for c := range numColumns {
+		cells[i] = lay.cells(f)
+		for c := range cols {
 			// Measured no wider than the widest a column can be, so that a huge cell
 			// costs no more than a line's worth.
-			natural[c] = max(natural[c], displayWidth(cells[i][c], max(maxColumnWidth[c], t.Options.Width)))
+			natural[c] = max(natural[c], displayWidth(cells[i][c], max(lay.max[c], t.Options.Width)))
 		}
 	}
-	widths := columnWidths(natural, t.Options.Width)
-	box := newBox(t.Options.Color, widths[:])
-	header := make([][]string, numColumns)
-	for c := range numColumns {
-		header[c], _ = wrapCell(findingHeader[c], widths[c], maxCellLines)
+	widths := lay.columnWidths(natural, t.Options.Width)
+	box := newBox(t.Options.Color, widths)
+	header := make([][]string, cols)
+	for c := range cols {
+		header[c], _ = wrapCell(lay.header[c], widths[c], lay.lines[c])
 	}
 	io.WriteString(w, box.rule(0))
 	box.writeRow(w, header, nil)
@@ -159,17 +194,15 @@ func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) 
 				return fmt.Errorf("write table: %w", err)
 			}
 		}
-		row := make([][]string, numColumns)
-		for c := range numColumns {
-			lines := maxCellLines
-			if c == colMessage {
-				lines = maxMessageLines
-			}
-			var cut bool
-			row[c], cut = wrapCell(cells[i][c], widths[c], lines)
-			if cut && c == colMessage {
-				shortened++
-			}
+		row := make([][]string, cols)
+		cut := false
+		for c := range cols {
+			var cellCut bool
+			row[c], cellCut = wrapCell(cells[i][c], widths[c], lay.lines[c])
+			cut = cut || cellCut
+		}
+		if cut {
+			shortened++
 		}
 		box.writeRow(w, row, func(c int, s string) string {
 			if c == colSeverity {
@@ -183,7 +216,7 @@ func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) 
 		fmt.Fprintf(w, "… and %d more %s%s\n", more, nouns(more, "finding"), t.fullReport(" in "))
 	}
 	if shortened > 0 {
-		fmt.Fprintf(w, "%s shortened to fit%s\n", plural(shortened, "message"), t.fullReport("; the full text is in "))
+		fmt.Fprintf(w, "%s shortened to fit%s\n", plural(shortened, "row"), t.fullReport("; the full text is in "))
 	}
 	return nil
 }
@@ -198,28 +231,23 @@ func (t *Table) fullReport(prefix string) string {
 
 // columnWidths fits the columns' natural widths into a table of width columns
 // (borders included). Without a width, each column is its natural width up to its
-// maximum. Otherwise, when the natural widths do not fit, the message column gives
-// way first (down to 30), then account/region and the bucket wrap to their
-// minimums, then the message goes down to its own; a table whose minimums do not
-// fit is wider than asked rather than unreadable.
-func columnWidths(natural [numColumns]int, width int) [numColumns]int {
-	w := natural
+// maximum. Otherwise, when the natural widths do not fit, the layout's shrink steps
+// narrow its columns in turn; a table whose minimums do not fit is wider than asked
+// rather than unreadable.
+func (l *tableLayout) columnWidths(natural []int, width int) []int {
+	w := slices.Clone(natural)
 	if width <= 0 {
-		for c := range numColumns {
-			w[c] = min(w[c], maxColumnWidth[c])
+		for c := range w {
+			w[c] = min(w[c], l.max[c])
 		}
 		return w
 	}
-	avail := width - (1 + 3*numColumns)
-	for c := range numColumns {
-		w[c] = min(w[c], max(avail, minColumnWidth[c]))
+	avail := width - (1 + 3*len(w))
+	for c := range w {
+		w[c] = min(w[c], max(avail, l.min[c]))
 	}
-	steps := []struct{ col, floor int }{
-		{colMessage, 30}, {colWhere, minColumnWidth[colWhere]}, {colBucket, 16},
-		{colMessage, minColumnWidth[colMessage]}, {colBucket, minColumnWidth[colBucket]},
-	}
-	for _, s := range steps {
-		excess := sum(w[:]) - avail
+	for _, s := range l.shrink {
+		excess := sum(w) - avail
 		if excess <= 0 {
 			break
 		}

@@ -499,6 +499,13 @@ func plural(n int, noun string) string {
 // driftValueWidth is the widest a before or after value grows before it wraps.
 const driftValueWidth = 40
 
+// A drift table cell that wraps shows at most driftCellLines lines; one that does
+// not, at most driftCellRunes characters (the JSON report has the full text).
+const (
+	driftCellLines = 8
+	driftCellRunes = 80
+)
+
 // writeDrift writes the drift section: a line of counts, the findings that are new,
 // resolved or changed status (still-open ones are in the findings table), the
 // configuration changes per bucket, and what could not be compared.
@@ -554,9 +561,19 @@ func (t *Table) renderDriftRows(w io.Writer, header []string, rows [][]string, w
 		symbols = tw.NewSymbols(tw.StyleLight)
 	}
 	cb := tablewriter.NewConfigBuilder()
+	for _, row := range rows {
+		for col := range row {
+			if _, wraps := wrap[col]; !wraps {
+				// A hostile value (a 3 MB bucket name from a snapshot) stays one line.
+				row[col] = prShorten(row[col], driftCellRunes)
+			}
+		}
+	}
 	for col, width := range wrap {
 		for _, row := range rows {
-			row[col] = wrapText(row[col], width)
+			// At most driftCellLines lines: the table's drawing time grows with them.
+			lines, _ := wrapCell(row[col], width, driftCellLines)
+			row[col] = strings.Join(lines, "\n")
 		}
 		cb = cb.ForColumn(col).WithMaxWidth(width + 2).Build()
 	}

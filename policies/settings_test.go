@@ -75,7 +75,8 @@ func TestLoadSettingsFull(t *testing.T) {
 			{Check: "CRR-015", Buckets: []string{"*"}, Reason: "console-made rules, rewritten with Terraform", Owner: "platform",
 				Expires: day("2027-01-15"), Line: 36},
 		},
-		Intent: []Intent{},
+		Intent:        []Intent{},
+		WaiverMaxDays: DefaultWaiverMaxDays,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings:\n got %+v\nwant %+v", got, want)

@@ -71,6 +71,7 @@ func newScanCmd(s streams, action actionFunc) *cobra.Command {
 	fs.StringVar(&f.Today, "today", "", "judge waiver expiry as of this `date` (YYYY-MM-DD, UTC; default: the scan's start date)")
 	fs.StringVar(&f.LogFormat, "log-format", "text", "log `format` on standard error: text|json")
 	fs.StringVar(&f.LogLevel, "log-level", "warn", "log `level`: debug|info|warn|error")
+	fs.StringVar(&f.MaxInputSize, "max-input-size", maxInputSizeDefault, maxInputSizeUsage)
 
 	cmd.RunE = action(func(ctx context.Context, _ []string) (int, error) {
 		cfg, err := f.Resolve(s.out, s.err)

@@ -204,7 +204,17 @@ func (o Options) logger() *slog.Logger {
 // and credentials files, profile, SSO, instance roles) and returns clients built
 // from it, rate-limited per service with o.RateLimits. It makes no request.
 func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
+	cfg, err := loadConfig(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
+}
+
+// loadConfig loads the SDK configuration of o.
+func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
+		config.WithLogger(sdkLogger(o.Logger)),
 		config.WithRetryer(newRetryer),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, o.concurrency())
@@ -221,12 +231,12 @@ func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
+		return aws.Config{}, fmt.Errorf("load aws config: %w", err)
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
-	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
+	return cfg, nil
 }
 
 // newRetryer retries throttling and transient errors up to maxAttempts times,
@@ -250,7 +260,7 @@ type awsClients struct {
 	sts    *sts.Client
 	org    *organizations.Client
 	acct   *account.Client
-	ec2    *ec2.Client
+	ec2    ec2Regions
 
 	// limiters are the account's rate limiters, nil without them.
 	limiters limiters
@@ -271,7 +281,7 @@ func newAWSClients(cfg aws.Config) *awsClients {
 		org:  organizations.NewFromConfig(cfg),
 		// Account Management is a global service, like IAM.
 		acct: account.NewFromConfig(cfg),
-		ec2:  ec2.NewFromConfig(cfg),
+		ec2:  ec2Regions{describe: ec2.NewFromConfig(cfg).DescribeRegions},
 		s3:   map[string]*s3.Client{},
 		kms:  map[string]*kms.Client{},
 	}
@@ -338,6 +348,18 @@ func (c *awsClients) Account() AccountAPI { return c.acct }
 
 // EC2 returns the EC2 client of the default region.
 func (c *awsClients) EC2() EC2API { return c.ec2 }
+
+// ec2Regions is the EC2 client's one operation the scanner calls. It holds the
+// method value, never the *ec2.Client in an interface: an interface would make
+// the linker keep every method of the client (EC2 has hundreds of operations,
+// some 20 MB of the binary), since reflection (text/template) is linked in.
+type ec2Regions struct {
+	describe func(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+}
+
+func (e ec2Regions) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
+	return e.describe(ctx, in, optFns...)
+}
 
 // Assume assumes roleArn with c's credentials and returns the clients of the
 // role's account, with their own rate limiters. The credentials are cached and

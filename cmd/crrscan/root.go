@@ -44,7 +44,6 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		Use:           "crrscan",
 		Short:         "Audit AWS S3 Cross-Region Replication",
 		Long:          rootLong,
-		Version:       version,
 		SilenceErrors: true, // main prints the error, in one line
 		SilenceUsage:  true,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -54,6 +53,9 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if v, _ := cmd.Flags().GetBool("version"); v {
+				return app.WriteVersion(cmd.Context(), s.out, build())
+			}
 			cmd.SetOut(s.err)
 			_ = cmd.Help()
 			return app.UsageError(errors.New("no command given"))
@@ -62,7 +64,7 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetUsageFunc(usage)
-	root.SetVersionTemplate("crrscan {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version (as crrscan version does)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return app.UsageError(fmt.Errorf("%s: %v (see %s --help)", strings.TrimPrefix(c.CommandPath(), "crrscan "), err, c.CommandPath()))
 	})
@@ -78,7 +80,8 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		newScanCmd(s, action),
 		newChecksCmd(s, action),
 		newDiffCmd(s, action),
-		newVersionCmd(s),
+		newVersionCmd(s, action),
+		newGenDocsCmd(s),
 	)
 	// Added now rather than on execution, so that the tree is complete for the
 	// help tests and the generated docs.
@@ -86,6 +89,12 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	return root
 }
+
+// --max-input-size, shared by the commands that read files.
+const (
+	maxInputSizeDefault = "1GiB"
+	maxInputSizeUsage   = "refuse an input file (snapshot, result, baseline, settings, custom check) larger than this `size` (KiB, MiB, GiB; KB, MB, GB; bytes)"
+)
 
 // actionFunc is how a subcommand hands its action to the root (see newRootCmd).
 type actionFunc func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error

@@ -66,7 +66,11 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.SetUsageFunc(usage)
 	root.Flags().BoolP("version", "v", false, "print the version (as crrscan version does)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return app.UsageError(fmt.Errorf("%s: %v (see %s --help)", strings.TrimPrefix(c.CommandPath(), "crrscan "), err, c.CommandPath()))
+		err = fmt.Errorf("%v (see %s --help)", err, c.CommandPath())
+		if c.HasParent() { // "scan: ...", "checks list: ..."; main says "crrscan: " already
+			err = fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), err)
+		}
+		return app.UsageError(err)
 	})
 	// action adapts an app entry point (exit code, error) to cobra.
 	var action actionFunc = func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error {

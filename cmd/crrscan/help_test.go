@@ -108,6 +108,11 @@ func TestOneDashLongFlags(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
 		t.Fatalf("an unknown one-dash flag: err %v, want one naming it", err)
 	}
+	// A value that looks like a one-dash flag stays a value.
+	_, _, _, err = runInProcess(t, "scan", "--external-id", "-org")
+	if err == nil || !strings.Contains(err.Error(), "--external-id is used with") {
+		t.Errorf("--external-id -org: %v, want the external id's own error", err)
+	}
 	for args, want := range map[string]string{
 		"--frob":                       "unknown flag: --frob (see crrscan --help)",
 		"scan --frob":                  "scan: unknown flag: --frob (see crrscan scan --help)",

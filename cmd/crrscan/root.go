@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
 )
@@ -119,17 +120,27 @@ func longFlags(root *cobra.Command, args []string) []string {
 	if err != nil || cmd == nil {
 		cmd = root
 	}
+	lookup := func(name string) *pflag.Flag {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return cmd.InheritedFlags().Lookup(name)
+	}
 	out := make([]string, len(args))
 	copy(out, args)
+	takesValue := false // the previous argument is a flag that wants this one as its value
 	for i, a := range out {
 		if a == "--" {
 			break
 		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+		if takesValue || !strings.HasPrefix(a, "-") || a == "-" {
+			takesValue = false
 			continue
 		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		if name == "help" || (name == "version" && cmd == root) || cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := lookup(name)
+		takesValue = f != nil && !hasValue && f.NoOptDefVal == ""
+		if !strings.HasPrefix(a, "--") && len(a) > 2 && (name == "help" || (name == "version" && cmd == root) || f != nil) {
 			out[i] = "-" + a
 		}
 	}

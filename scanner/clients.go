@@ -256,10 +256,10 @@ type awsClients struct {
 	cfg    aws.Config
 	base   aws.Config
 	limits RateLimits
-	iam    *iam.Client
+	iam    iamCalls
 	sts    *sts.Client
-	org    *organizations.Client
-	acct   *account.Client
+	org    orgCalls
+	acct   accountCalls
 	ec2    ec2Regions
 
 	// limiters are the account's rate limiters, nil without them.
@@ -267,7 +267,7 @@ type awsClients struct {
 
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
-	kms map[string]*kms.Client
+	kms map[string]kmsCalls
 }
 
 // newAWSClients builds clients from cfg as it is (no rate limiter). A BaseEndpoint
@@ -276,14 +276,14 @@ func newAWSClients(cfg aws.Config) *awsClients {
 	return &awsClients{
 		cfg:  cfg,
 		base: cfg,
-		iam:  iam.NewFromConfig(cfg),
+		iam:  newIAMCalls(iam.NewFromConfig(cfg)),
 		sts:  sts.NewFromConfig(cfg),
-		org:  organizations.NewFromConfig(cfg),
+		org:  orgCalls{listAccounts: organizations.NewFromConfig(cfg).ListAccounts},
 		// Account Management is a global service, like IAM.
-		acct: account.NewFromConfig(cfg),
+		acct: accountCalls{listRegions: account.NewFromConfig(cfg).ListRegions},
 		ec2:  ec2Regions{describe: ec2.NewFromConfig(cfg).DescribeRegions},
 		s3:   map[string]*s3.Client{},
-		kms:  map[string]*kms.Client{},
+		kms:  map[string]kmsCalls{},
 	}
 }
 
@@ -329,7 +329,7 @@ func (c *awsClients) KMS(region string) KMSAPI {
 	if cl, ok := c.kms[region]; ok {
 		return cl
 	}
-	cl := kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region })
+	cl := newKMSCalls(kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region }))
 	c.kms[region] = cl
 	return cl
 }
@@ -348,18 +348,6 @@ func (c *awsClients) Account() AccountAPI { return c.acct }
 
 // EC2 returns the EC2 client of the default region.
 func (c *awsClients) EC2() EC2API { return c.ec2 }
-
-// ec2Regions is the EC2 client's one operation the scanner calls. It holds the
-// method value, never the *ec2.Client in an interface: an interface would make
-// the linker keep every method of the client (EC2 has hundreds of operations,
-// some 20 MB of the binary), since reflection (text/template) is linked in.
-type ec2Regions struct {
-	describe func(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
-}
-
-func (e ec2Regions) DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
-	return e.describe(ctx, in, optFns...)
-}
 
 // Assume assumes roleArn with c's credentials and returns the clients of the
 // role's account, with their own rate limiters. The credentials are cached and

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
 )
@@ -66,7 +67,11 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.SetUsageFunc(usage)
 	root.Flags().BoolP("version", "v", false, "print the version (as crrscan version does)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return app.UsageError(fmt.Errorf("%s: %v (see %s --help)", strings.TrimPrefix(c.CommandPath(), "crrscan "), err, c.CommandPath()))
+		err = fmt.Errorf("%v (see %s --help)", err, c.CommandPath())
+		if c.HasParent() { // "scan: ...", "checks list: ..."; main says "crrscan: " already
+			err = fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), err)
+		}
+		return app.UsageError(err)
 	})
 	// action adapts an app entry point (exit code, error) to cobra.
 	var action actionFunc = func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error {
@@ -115,17 +120,27 @@ func longFlags(root *cobra.Command, args []string) []string {
 	if err != nil || cmd == nil {
 		cmd = root
 	}
+	lookup := func(name string) *pflag.Flag {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return cmd.InheritedFlags().Lookup(name)
+	}
 	out := make([]string, len(args))
 	copy(out, args)
+	takesValue := false // the previous argument is a flag that wants this one as its value
 	for i, a := range out {
 		if a == "--" {
 			break
 		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+		if takesValue || !strings.HasPrefix(a, "-") || a == "-" {
+			takesValue = false
 			continue
 		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		if name == "help" || (name == "version" && cmd == root) || cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := lookup(name)
+		takesValue = f != nil && !hasValue && f.NoOptDefVal == ""
+		if !strings.HasPrefix(a, "--") && len(a) > 2 && (name == "help" || (name == "version" && cmd == root) || f != nil) {
 			out[i] = "-" + a
 		}
 	}

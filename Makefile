@@ -34,7 +34,7 @@ test: ## run every test: unit, Rego and integration (needs moto_server on PATH)
 	@command -v aws >/dev/null || { echo "make test: the aws CLI is not on PATH (the integration tests seed moto with it): pip install awscli" >&2; exit 1; }
 	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || [ -x "$$CRRSCAN_CHROMIUM" ] || \
 	  echo "make test: WARNING: chromium not found, so the HTML report's browser tests will SKIP (apt-get install -y chromium; under CI=true they fail instead)" >&2
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 45m ./...
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

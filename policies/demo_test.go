@@ -61,7 +61,7 @@ func TestDemoEstate(t *testing.T) {
 		"fail": {
 			"CRR-001": {"acme-marketing-assets-prod", "acme-tmp-exports-prod"},
 			"CRR-002": {"acme-media-uploads-prod"},
-			"CRR-010": {"acme-dr-terraform-state", "acme-marketing-assets-prod", "acme-tmp-exports-prod"},
+			"CRR-010": {"acme-analytics-replica-apse2", "acme-dr-terraform-state", "acme-marketing-assets-prod", "acme-tmp-exports-prod"},
 			"CRR-011": {"acme-analytics-prod"},
 			"CRR-012": {"acme-logistics-prod"},
 			"CRR-013": {"acme-tax-filings-prod"},

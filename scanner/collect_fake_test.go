@@ -648,6 +648,31 @@ func TestScanRoleStates(t *testing.T) {
 	}
 }
 
+// A Role that is not an IAM role ARN is a definite misconfiguration the checks judge
+// from the configuration (CRR-030), not a failed read: no error, no IAM call.
+func TestScanMalformedRoleArnIsNoReadError(t *testing.T) {
+	a := fakeEstate(listed("src", "us-east-1"), listed("dst", "eu-west-1"))
+	plainReads(a, "src")
+	plainReads(a, "dst")
+	sourceNotConfigured(a, "src")
+	destinationNotConfigured(a, "dst")
+	a["GetBucketReplication src"] = replicating("arn:aws:iam", "arn:aws:s3:::dst")
+	s, f := scanFake(t, a)
+	if want := []Role{{Arn: "arn:aws:iam"}}; !reflect.DeepEqual(s.Roles, want) {
+		t.Errorf("roles:\n got %s\nwant %s", mustJSON(t, s.Roles), mustJSON(t, want))
+	}
+	for _, b := range s.Buckets {
+		if len(b.Errors) != 0 {
+			t.Errorf("bucket %s errors %s", b.Name, mustJSON(t, b.Errors))
+		}
+	}
+	for _, c := range f.callList() {
+		if strings.HasPrefix(c, "iam ") {
+			t.Errorf("IAM read for a malformed role ARN: %q", c)
+		}
+	}
+}
+
 func TestScanStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -395,6 +395,7 @@ func (c *check) finding(in Input, d deny, status string) report.Finding {
 	if d.Severity != "" && c.Severity != report.StatusError {
 		f.Severity = d.Severity
 	}
+	f.Compliance = c.Compliance
 	f.Fingerprint = report.Fingerprint(c.ID, f.AccountID, f.Bucket, f.RuleID, f.Destination, d.Key)
 	return f
 }

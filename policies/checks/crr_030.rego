@@ -15,6 +15,10 @@
 #     s3.amazonaws.com assume it, and a permissions policy for the source and
 #     destination buckets; or point the configuration at an existing replication role.
 #   requires: [replication, role]
+#   compliance:
+#     aws-securityhub: [S3.7]
+#     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]
+#     pci-dss-v3.2.1: ["2.2"]
 package crr.checks.crr_030
 
 import data.crr.lib.arn

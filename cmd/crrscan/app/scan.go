@@ -147,7 +147,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	checks := engine.Checks()
 	infos := make([]report.CheckInfo, 0, len(checks))
 	for _, c := range checks {
-		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity)})
+		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity), Compliance: c.Compliance})
 	}
 	res := report.NewResult(
 		report.Tool{Name: "crrscan", Version: cfg.Version},

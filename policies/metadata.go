@@ -279,3 +279,17 @@ func locate(loc *ast.Location, fallback string) string {
 	}
 	return fmt.Sprintf("%s:%d", loc.File, loc.Row)
 }
+
+// Frameworks are the compliance frameworks the checks map to, sorted.
+func Frameworks(checks []Check) []string {
+	var out []string
+	for _, c := range checks {
+		for _, ctl := range c.Compliance {
+			if !slices.Contains(out, ctl.Framework) {
+				out = append(out, ctl.Framework)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

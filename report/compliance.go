@@ -53,3 +53,31 @@ func ComplianceText(cs []Control) string {
 func MapsTo(cs []Control, framework string) bool {
 	return slices.ContainsFunc(cs, func(c Control) bool { return c.Framework == framework })
 }
+
+// LimitToFramework keeps the checks that map to framework and their findings, for a
+// report limited to one framework's checks. Scan-integrity checks (severity error,
+// CRR-090) and their findings stay: what could not be read is part of every report.
+// Outcomes (NewResult's per-check counts) are limited to the same checks.
+func LimitToFramework(framework string, checks []CheckInfo, findings []Finding, outcomes map[string]map[string]int) ([]CheckInfo, []Finding, map[string]map[string]int) {
+	keep := map[string]bool{}
+	var cs []CheckInfo
+	for _, c := range checks {
+		if c.Severity == StatusError || MapsTo(c.Compliance, framework) {
+			keep[c.ID] = true
+			cs = append(cs, c)
+		}
+	}
+	var fs []Finding
+	for _, f := range findings {
+		if keep[f.CheckID] || f.Status == StatusError {
+			fs = append(fs, f)
+		}
+	}
+	os := map[string]map[string]int{}
+	for id, o := range outcomes {
+		if keep[id] {
+			os[id] = o
+		}
+	}
+	return cs, fs, os
+}

@@ -135,13 +135,13 @@ type findingView struct {
 	Fingerprint              string
 	// Frameworks are the finding's compliance frameworks, space-separated (the
 	// framework filter matches one of them); Compliance lists its controls.
-	Frameworks, Compliance   string
-	Evidence                 string
-	Summary                  string
-	Commands                 []string
-	Documents                []documentView
-	Terraform                string
-	Waiver                   []keyValue
+	Frameworks, Compliance string
+	Evidence               string
+	Summary                string
+	Commands               []string
+	Documents              []documentView
+	Terraform              string
+	Waiver                 []keyValue
 }
 
 type documentView struct {

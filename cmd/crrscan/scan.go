@@ -65,6 +65,7 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		todayFlag    = fs.String("today", "", "judge waiver expiry as of this `date` (YYYY-MM-DD, UTC; default: the scan's start date)")
 		logFormat    = fs.String("log-format", "text", "log `format` on standard error: text|json")
 		logLevel     = fs.String("log-level", "warn", "log `level`: debug|info|warn|error")
+		compliance   = fs.String("compliance", "", "limit the report to the checks that map to this compliance `framework` (aws-securityhub, nist-800-53-r5, pci-dss-v3.2.1); read errors are always reported")
 		profiles     multiFlag
 		policyDirs   multiFlag
 	)
@@ -154,6 +155,8 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		Baseline:         *baseline,
 		BaselineSnapshot: *baselineSnap,
 		FailOnNew:        *failOnNew,
+
+		Compliance: *compliance,
 	})
 }
 

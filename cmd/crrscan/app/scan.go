@@ -45,6 +45,8 @@ type ScanConfig struct {
 	Baseline, BaselineSnapshot string
 	// FailOnNew makes exit code 1 count only findings new against Baseline.
 	FailOnNew bool
+	// Compliance limits the report to the checks that map to this framework.
+	Compliance string
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
 	// SettingsFile is the settings file (crrscan.yaml); "" uses the defaults.
@@ -106,6 +108,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(err)
 		}
 	}
+	if fw := cfg.Compliance; fw != "" && !slices.Contains(policies.Frameworks(engine.Checks()), fw) {
+		return 0, UsageError(fmt.Errorf("--compliance %q: the checks map to %s", fw, strings.Join(policies.Frameworks(engine.Checks()), ", ")))
+	}
 	var baseline *Baseline
 	if cfg.Baseline != "" {
 		// Before the scan, and before --snapshot-out or a report may overwrite it.
@@ -148,6 +153,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	infos := make([]report.CheckInfo, 0, len(checks))
 	for _, c := range checks {
 		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity), Compliance: c.Compliance})
+	}
+	if cfg.Compliance != "" {
+		infos, findings, outcomes = report.LimitToFramework(cfg.Compliance, infos, findings, outcomes)
 	}
 	res := report.NewResult(
 		report.Tool{Name: "crrscan", Version: cfg.Version},

@@ -90,7 +90,7 @@ func knownComponents() []string {
 		scanner.ComponentRole, scanner.ComponentEncryption, scanner.ComponentObjectLock,
 		scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock, scanner.ComponentLifecycle,
 		scanner.ComponentRequestPayment, scanner.ComponentPolicy, scanner.ComponentKMS,
-		scanner.ComponentObjects,
+		scanner.ComponentObjects, scanner.ComponentNotification,
 	}
 }
 

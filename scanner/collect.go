@@ -403,7 +403,11 @@ func (col *collector) readBucket(ctx context.Context, c S3API, b *Bucket) {
 	}
 
 	if readsSourceConfig(b) {
-		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, sourceReads())...)
+		reads := sourceReads()
+		if monitorsMetrics(b) {
+			reads = append(reads, notificationRead)
+		}
+		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, reads)...)
 		col.readPrefixes(ctx, c, b)
 	}
 

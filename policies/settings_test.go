@@ -438,7 +438,7 @@ func TestBucketSettingsJSON(t *testing.T) {
 	}{
 		{BucketSettings{}, `{}`},
 		{DefaultSettings().Resolve("x", day("2026-11-24")),
-			`{"requirements":{"rtc":false,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
+			`{"requirements":{"rtc":false,"delete_marker_replication":false,"full_coverage":false,"monitoring":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
 		{BucketSettings{Waivers: []BucketWaiver{{Check: "CRR-010", Reason: "r", Owner: "o", Expires: "2026-12-31", Expired: true}}},
 			`{"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`},
 	} {
@@ -485,7 +485,7 @@ waivers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
+	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":false,"full_coverage":false,"monitoring":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
 	if !strings.Contains(string(doc), want) {
 		t.Errorf("input document:\n%s\nlacks\n%s", doc, want)
 	}
@@ -515,6 +515,7 @@ func TestDefaultRequirementsMatchRego(t *testing.T) {
 		"rtc": data.crr.lib.settings.rtc,
 		"delete_marker_replication": data.crr.lib.settings.delete_marker_replication,
 		"full_coverage": data.crr.lib.settings.full_coverage,
+		"monitoring": data.crr.lib.settings.monitoring,
 		"allowed_regions": data.crr.lib.settings.allowed_regions,
 		"allowed_accounts": data.crr.lib.settings.allowed_accounts,
 		"allowed_storage_classes": data.crr.lib.settings.allowed_storage_classes,

@@ -75,4 +75,34 @@ func TestVerdictsOnMoto(t *testing.T) {
 			t.Errorf("badrole-src: CRR-090 %s", f.Message)
 		}
 	})
+
+	// Replication metrics on: S3 publishes failure events, which reach only the
+	// bucket's notification targets (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-metrics-events.html).
+	metered := func(src, dst, role string) string {
+		return `{"Role":"arn:aws:iam::` + motoAccount + `:role/` + role + `","Rules":[{"ID":"crr-all","Status":"Enabled","Priority":1,` +
+			`"DeleteMarkerReplication":{"Status":"Disabled"},"Filter":{"Prefix":""},"Destination":{"Bucket":"arn:aws:s3:::` + dst + `",` +
+			`"Metrics":{"Status":"Enabled","EventThreshold":{"Minutes":15}}}}]}`
+	}
+	for _, p := range [][3]string{{"unheard-src", "unheard-dst", "crr-unheard"}, {"heard-src", "heard-dst", "crr-heard"}} {
+		a.pair(p[0], "us-east-1", p[1], "eu-west-1", p[2], guideTrust, "Enabled")
+		a.run("s3api", "put-bucket-replication", "--bucket", p[0], "--replication-configuration", a.file(p[0]+"-metered.json", metered(p[0], p[1], p[2])))
+	}
+	a.run("s3api", "put-bucket-notification-configuration", "--bucket", "heard-src", "--notification-configuration",
+		`{"TopicConfigurations":[{"TopicArn":"arn:aws:sns:us-east-1:`+motoAccount+`:ops","Events":["s3:Replication:OperationFailedReplication"]}]}`)
+
+	t.Run("replication failures monitored", func(t *testing.T) {
+		_, r := scan(t)
+		got := findingsOn(r)
+		if f, ok := got["unheard-src"]["CRR-042"]; !ok || f.Severity != "medium" {
+			t.Errorf("unheard-src: CRR-042 = %+v; findings %v", f, keys(got["unheard-src"]))
+		}
+		if f, ok := got["heard-src"]["CRR-042"]; ok {
+			t.Errorf("heard-src: CRR-042 %s", f.Message)
+		}
+		for _, b := range []string{"unheard-src", "heard-src", "dual-src"} {
+			if f, ok := got[b]["CRR-090"]; ok {
+				t.Errorf("%s: CRR-090 %s", b, f.Message)
+			}
+		}
+	})
 }

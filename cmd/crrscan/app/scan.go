@@ -45,6 +45,8 @@ type ScanConfig struct {
 	Baseline, BaselineSnapshot string
 	// FailOnNew makes exit code 1 count only findings new against Baseline.
 	FailOnNew bool
+	// Compliance limits the report to the checks that map to this framework.
+	Compliance string
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
 	// AllowNetworkPolicies lets custom checks call the builtins that reach outside
@@ -123,6 +125,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(err)
 		}
 	}
+	if fw := cfg.Compliance; fw != "" && !slices.Contains(policies.Frameworks(engine.Checks()), fw) {
+		return 0, UsageError(fmt.Errorf("--compliance %q: the checks map to %s", fw, strings.Join(policies.Frameworks(engine.Checks()), ", ")))
+	}
 	var baseline *Baseline
 	if cfg.Baseline != "" {
 		// Before the scan, and before --snapshot-out or a report may overwrite it.
@@ -180,7 +185,10 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	checks := engine.Checks()
 	infos := make([]report.CheckInfo, 0, len(checks))
 	for _, c := range checks {
-		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity)})
+		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity), Compliance: c.Compliance})
+	}
+	if cfg.Compliance != "" {
+		infos, findings, outcomes = report.LimitToFramework(cfg.Compliance, infos, findings, outcomes)
 	}
 	res := report.NewResult(
 		report.Tool{Name: "crrscan", Version: cfg.Version},

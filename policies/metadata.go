@@ -48,6 +48,7 @@ func knownComponents() []string {
 		scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock, scanner.ComponentLifecycle,
 		scanner.ComponentRequestPayment, scanner.ComponentPolicy, scanner.ComponentKMS,
 		scanner.ComponentObjects,
+		scanner.ComponentVerification,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -159,6 +160,11 @@ type Options struct {
 	// min_retention_days (CRR-026). ReadAll reads every bucket and destination
 	// setting, for checks (custom ones) that need more than the built-in ones.
 	ReadTags, ReadLifecycle, ReadAll bool
+
+	// Verify turns on live verification of the buckets that replicate (object
+	// evidence, metrics, canary): read after the destinations, so such buckets go
+	// to Ready only with the snapshot.
+	Verify VerifyOptions
 }
 
 // DefaultConcurrency is the number of concurrent reads when Options.Concurrency is 0.
@@ -258,6 +264,7 @@ type awsClients struct {
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
 	kms map[string]*kms.Client
+	cw  map[string]*cloudwatch.Client
 }
 
 // newAWSClients builds clients from cfg as it is (no rate limiter). A BaseEndpoint
@@ -274,6 +281,7 @@ func newAWSClients(cfg aws.Config) *awsClients {
 		ec2:  ec2.NewFromConfig(cfg),
 		s3:   map[string]*s3.Client{},
 		kms:  map[string]*kms.Client{},
+		cw:   map[string]*cloudwatch.Client{},
 	}
 }
 
@@ -292,7 +300,30 @@ func newLimitedClients(base aws.Config, limits RateLimits) *awsClients {
 }
 
 // S3 returns the S3 client of region, creating it on first use.
-func (c *awsClients) S3(region string) S3API {
+func (c *awsClients) S3(region string) S3API { return c.s3Client(region) }
+
+// Objects returns the S3 client of region for object verification.
+func (c *awsClients) Objects(region string) ObjectsAPI { return c.s3Client(region) }
+
+// Canary returns the S3 client of region for the canary.
+func (c *awsClients) Canary(region string) CanaryAPI { return c.s3Client(region) }
+
+// CloudWatch returns the CloudWatch client of region, creating it on first use.
+func (c *awsClients) CloudWatch(region string) CloudWatchAPI {
+	if region == "" {
+		region = c.cfg.Region
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl, ok := c.cw[region]; ok {
+		return cl
+	}
+	cl := cloudwatch.NewFromConfig(c.cfg, func(o *cloudwatch.Options) { o.Region = region })
+	c.cw[region] = cl
+	return cl
+}
+
+func (c *awsClients) s3Client(region string) *s3.Client {
 	if region == "" {
 		region = c.cfg.Region
 	}

@@ -183,6 +183,10 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	snap.Destinations = col.destinations(snap.Buckets)
 	snap.Roles = col.linkedRoles(snap.Buckets)
 	snap.KmsKeys = col.kmsKeys(keys)
+	col.verify(ctx, snap)
+	if ctx.Err() != nil {
+		return cancelled()
+	}
 	col.log.Info("scan finished", "accounts", len(snap.Accounts), "buckets", len(snap.Buckets),
 		"destinations", len(snap.Destinations), "roles", len(snap.Roles), "kms_keys", len(snap.KmsKeys))
 	return col.finish(snap), nil

@@ -98,6 +98,7 @@ type Proxy struct {
 	counts map[string]int    // "service kind" → faults injected
 	keys   map[string]string // access key id → account id
 	total  int
+	onResp func(*http.Response) error
 }
 
 // NewProxy starts a proxy forwarding to target (a base URL such as Moto.URL)
@@ -119,7 +120,7 @@ func NewFaultProxy(target string, faults Faults, rules ...Rule) *Proxy {
 	}
 	rp := &httputil.ReverseProxy{
 		Rewrite:        func(r *httputil.ProxyRequest) { r.SetURL(u) },
-		ModifyResponse: p.learnKeys,
+		ModifyResponse: p.modifyResponse,
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := readBody(r)
@@ -181,6 +182,29 @@ func (p *Proxy) RegisterKey(accessKeyID, account string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.keys[accessKeyID] = account
+}
+
+// OnResponse sets f to see, and change, every response the proxy forwards from
+// the target: a test adds what the emulator cannot (e.g. the
+// x-amz-replication-status header S3 sets on a replicated object's HeadObject).
+// resp.Request is the request as forwarded.
+func (p *Proxy) OnResponse(f func(resp *http.Response) error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onResp = f
+}
+
+func (p *Proxy) modifyResponse(resp *http.Response) error {
+	if err := p.learnKeys(resp); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	f := p.onResp
+	p.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f(resp)
 }
 
 // Close stops the proxy.

@@ -1,0 +1,384 @@
+package scanner
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/crrscan/crrscan/scanner/scantest"
+)
+
+// statusProxy stands in for S3's replication in front of moto, which replicates
+// nothing: HeadObject on a version it knows gets the x-amz-replication-status S3
+// would give it. A version written before its bucket's rule gets none, as on S3
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-status.html).
+type statusProxy struct {
+	*scantest.Proxy
+	mu     sync.Mutex
+	status map[string]string // version id → status
+}
+
+func newStatusProxy(t *testing.T, target string) *statusProxy {
+	t.Helper()
+	p := &statusProxy{Proxy: scantest.NewProxy(target), status: map[string]string{}}
+	t.Cleanup(p.Close)
+	p.OnResponse(p.answer)
+	return p
+}
+
+// answer adds the replication status to HeadObject, and the optional fields
+// moto 5.2.1 drops from ListBucketInventoryConfigurations (it answers
+// <Field>Field</Field>; GetBucketInventoryConfiguration keeps them): the test's
+// inventory configurations all name LastModifiedDate and ReplicationStatus.
+func (p *statusProxy) answer(resp *http.Response) error {
+	r := resp.Request
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	if r.Method == http.MethodHead {
+		p.mu.Lock()
+		st := p.status[r.URL.Query().Get("versionId")]
+		p.mu.Unlock()
+		if st != "" {
+			resp.Header.Set("X-Amz-Replication-Status", st)
+		}
+	}
+	if r.Method == http.MethodGet && r.URL.Query().Has("inventory") && !r.URL.Query().Has("id") {
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		body = bytes.ReplaceAll(body, []byte("<OptionalFields><Field>Field</Field></OptionalFields>"),
+			[]byte("<OptionalFields><Field>LastModifiedDate</Field><Field>ReplicationStatus</Field></OptionalFields>"))
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	return nil
+}
+
+func (p *statusProxy) set(version, status string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.status[version] = status
+}
+
+// put writes an object and returns its version id.
+func (s *seeder) put(bucket, region, key string) string {
+	s.t.Helper()
+	out, err := s.s3(region).PutObject(s.ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("data")})
+	s.check("PutObject "+key, err)
+	return aws.ToString(out.VersionId)
+}
+
+// verifyRule is a whole-bucket V2 rule (moto keeps only Filter Prefix "").
+func (s *seeder) replicateAll(src, region, role, dst string, rtc bool) {
+	s.t.Helper()
+	d := &s3types.Destination{Bucket: aws.String(dst)}
+	if rtc {
+		d.ReplicationTime = &s3types.ReplicationTime{Status: s3types.ReplicationTimeStatusEnabled, Time: &s3types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+		d.Metrics = &s3types.Metrics{Status: s3types.MetricsStatusEnabled, EventThreshold: &s3types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+	}
+	_, err := s.s3(region).PutBucketReplication(s.ctx, &s3.PutBucketReplicationInput{Bucket: aws.String(src), ReplicationConfiguration: &s3types.ReplicationConfiguration{
+		Role: aws.String(role),
+		Rules: []s3types.ReplicationRule{{
+			ID: aws.String("all"), Priority: aws.Int32(1), Status: s3types.ReplicationRuleStatusEnabled,
+			DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+			Filter:                  &s3types.ReplicationRuleFilter{Prefix: aws.String("")},
+			Destination:             d,
+		}},
+	}})
+	s.check("PutBucketReplication "+src, err)
+}
+
+// gzipCSV compresses CSV rows as S3 Inventory delivers them (every field quoted).
+func gzipCSV(t testing.TB, rows [][]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	for _, r := range rows {
+		q := make([]string, len(r))
+		for i, f := range r {
+			q[i] = strconv.Quote(f)
+		}
+		fmt.Fprintln(zw, strings.Join(q, ","))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func ruleNamed(t *testing.T, ev *ObjectEvidence, id string) RuleObjects {
+	t.Helper()
+	if ev == nil {
+		t.Fatalf("no object evidence")
+	}
+	for _, r := range ev.Rules {
+		if r.RuleID == id {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s in %+v", id, ev.Rules)
+	return RuleObjects{}
+}
+
+// counts are the status counts of a rule, without its samples.
+func counts(r RuleObjects) [6]int {
+	return [6]int{r.Versions, r.Completed, r.Pending, r.PendingOverThreshold, r.Failed, r.None}
+}
+
+func TestScanMotoVerifyObjects(t *testing.T) {
+	m := moto.Require(t)
+	s := newSeeder(t, m.URL)
+	p := newStatusProxy(t, m.URL)
+	dst := s.bucket("vo-dst", "eu-west-1", true)
+	role := s.role("vo-role", nil)
+	now := time.Now().UTC()
+
+	// Sampled: two objects before the rule, three after it (FAILED, PENDING, COMPLETED).
+	s.bucket("vo-sample", "us-east-1", true)
+	s.put("vo-sample", "us-east-1", "old/a")
+	s.put("vo-sample", "us-east-1", "old/b")
+	s.replicateAll("vo-sample", "us-east-1", role, dst, false)
+	p.set(s.put("vo-sample", "us-east-1", "new/c"), StatusFailed)
+	p.set(s.put("vo-sample", "us-east-1", "new/d"), StatusPending)
+	p.set(s.put("vo-sample", "us-east-1", "new/e"), StatusCompleted)
+
+	// Quiet: every object written after the rule, every one replicated.
+	s.bucket("vo-quiet", "us-east-1", true)
+	s.replicateAll("vo-quiet", "us-east-1", role, dst, false)
+	for _, k := range []string{"a", "b", "c"} {
+		p.set(s.put("vo-quiet", "us-east-1", k), StatusCompleted)
+	}
+
+	// Inventoried: a daily CSV inventory with ReplicationStatus, two deliveries
+	// written by hand as S3 lays them out (storage-inventory-location.html).
+	s.bucket("vo-inv", "us-east-1", true)
+	s.replicateAll("vo-inv", "us-east-1", role, dst, true)
+	s.bucket("vo-inventory", "us-east-1", false)
+	_, err := s.s3("us-east-1").PutBucketInventoryConfiguration(s.ctx, &s3.PutBucketInventoryConfigurationInput{
+		Bucket: aws.String("vo-inv"), Id: aws.String("daily"),
+		InventoryConfiguration: &s3types.InventoryConfiguration{
+			Id: aws.String("daily"), IsEnabled: aws.Bool(true), IncludedObjectVersions: s3types.InventoryIncludedObjectVersionsAll,
+			Schedule:       &s3types.InventorySchedule{Frequency: s3types.InventoryFrequencyDaily},
+			OptionalFields: []s3types.InventoryOptionalField{s3types.InventoryOptionalFieldLastModifiedDate, s3types.InventoryOptionalFieldReplicationStatus},
+			Destination: &s3types.InventoryDestination{S3BucketDestination: &s3types.InventoryS3BucketDestination{
+				Bucket: aws.String("arn:aws:s3:::vo-inventory"), Format: s3types.InventoryFormatCsv, Prefix: aws.String("inv"),
+			}},
+		},
+	})
+	s.check("PutBucketInventoryConfiguration", err)
+	old := now.Add(-10 * time.Hour).Format("2006-01-02T15:04:05.000Z")
+	// Five minutes before the scan's clock (moved two hours on, see verify).
+	recent := now.Add(2*time.Hour - 5*time.Minute).Format("2006-01-02T15:04:05.000Z")
+	hostile := `x/<script>alert("k")</script> a+b`
+	row := func(key, version, deleteMarker, modified, status string) []string {
+		return []string{"vo-inv", url.QueryEscape(key), version, "true", deleteMarker, modified, status}
+	}
+	rows := [][]string{
+		row("f1", "v1", "false", old, "FAILED"), row("f2", "v2", "false", old, "FAILED"), row(hostile, "v3", "false", old, "FAILED"),
+		row("p1", "v4", "false", old, "PENDING"), row("p2", "v5", "false", old, "PENDING"), row("p3", "v6", "false", recent, "PENDING"),
+		row("n1", "v7", "false", old, ""), row("n2", "v8", "false", old, ""), row("n3", "v9", "false", old, ""), row("n4", "v10", "false", old, ""),
+		row("c1", "v11", "false", old, "COMPLETED"), row("c2", "v12", "false", old, "COMPLETED"), row("c3", "v13", "false", old, "COMPLETED"),
+		row("c4", "v14", "false", old, "COMPLETED"), row("c5", "v15", "false", old, "COMPLETED"),
+		// A delete marker is not an object version to replicate.
+		row("gone", "v16", "true", old, ""),
+	}
+	store := func(key string, body []byte) {
+		_, err := s.s3("us-east-1").PutObject(s.ctx, &s3.PutObjectInput{Bucket: aws.String("vo-inventory"), Key: aws.String(key), Body: bytes.NewReader(body)})
+		s.check("PutObject "+key, err)
+	}
+	manifest := func(created time.Time, files ...string) []byte {
+		var fs []string
+		for _, f := range files {
+			fs = append(fs, fmt.Sprintf(`{"key":%q,"size":1,"MD5checksum":"0"}`, f))
+		}
+		return []byte(fmt.Sprintf(`{"sourceBucket":"vo-inv","destinationBucket":"arn:aws:s3:::vo-inventory","version":"2016-11-30",`+
+			`"creationTimestamp":"%d","fileFormat":"CSV","fileSchema":"Bucket, Key, VersionId, IsLatest, IsDeleteMarker, LastModifiedDate, ReplicationStatus",`+
+			`"files":[%s]}`, created.UnixMilli(), strings.Join(fs, ",")))
+	}
+	delivered := now.Add(-6 * time.Hour)
+	older := delivered.Add(-24 * time.Hour)
+	store("inv/vo-inv/daily/data/part-1.csv.gz", gzipCSV(t, rows[:8]))
+	store("inv/vo-inv/daily/data/part-2.csv.gz", gzipCSV(t, rows[8:]))
+	store("inv/vo-inv/daily/data/yesterday.csv.gz", gzipCSV(t, rows[:1]))
+	store("inv/vo-inv/daily/"+delivered.Format("2006-01-02T15-04Z")+"/manifest.json", manifest(delivered, "inv/vo-inv/daily/data/part-1.csv.gz", "inv/vo-inv/daily/data/part-2.csv.gz"))
+	store("inv/vo-inv/daily/"+older.Format("2006-01-02T15-04Z")+"/manifest.json", manifest(older, "inv/vo-inv/daily/data/yesterday.csv.gz"))
+	store("inv/vo-inv/daily/hive/dt="+delivered.Format("2006-01-02-15-04")+"/symlink.txt", []byte("x"))
+
+	verify := func(o VerifyOptions) func(*Options) {
+		return func(opts *Options) {
+			o.Objects = true
+			// Two hours on: a PENDING version written now is past the 1-hour threshold.
+			o.Now = func() time.Time { return now.Add(2 * time.Hour) }
+			opts.Verify = o
+		}
+	}
+
+	t.Run("counts", func(t *testing.T) {
+		snap := scanMoto(t, motoClients(p.URL), verify(VerifyOptions{}))
+		if !snap.Complete() {
+			t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
+		}
+		sample := bucketNamed(t, snap, "vo-sample").Verification.Objects
+		// Versions, COMPLETED, PENDING, PENDING over 1 h, FAILED, none.
+		if got, want := counts(ruleNamed(t, sample, "all")), [6]int{5, 1, 1, 1, 1, 2}; got != want || sample.Source != "sample" || sample.Listed != 5 || sample.Headed != 5 {
+			t.Errorf("vo-sample: %s counts %v listed %d headed %d, want sample %v 5 5", sample.Source, got, sample.Listed, sample.Headed, want)
+		}
+		if got := ruleNamed(t, sample, "all").Samples[StatusNone]; len(got) != 2 || got[0].Key != "old/a" && got[0].Key != "old/b" {
+			t.Errorf("vo-sample NONE samples = %+v, want old/a and old/b", got)
+		}
+		quiet := bucketNamed(t, snap, "vo-quiet").Verification.Objects
+		if got, want := counts(ruleNamed(t, quiet, "all")), [6]int{3, 3, 0, 0, 0, 0}; got != want {
+			t.Errorf("vo-quiet counts %v, want %v", got, want)
+		}
+		inv := bucketNamed(t, snap, "vo-inv").Verification.Objects
+		r := ruleNamed(t, inv, "all")
+		// The latest delivery (two files), delete marker left out; under RTC a PENDING
+		// version is late after 15 minutes, so the one 5 minutes old is not.
+		if got, want := counts(r), [6]int{15, 5, 3, 2, 3, 4}; got != want || inv.Source != "inventory" || r.PendingThresholdMinutes != 15 {
+			t.Errorf("vo-inv: %s counts %v threshold %d, want inventory %v 15", inv.Source, got, r.PendingThresholdMinutes, want)
+		}
+		if i := inv.Inventory; i == nil || i.ConfigurationID != "daily" || i.Stale || i.AgeHours < 7.9 || i.AgeHours > 8.1 ||
+			!strings.HasSuffix(i.ManifestKey, delivered.Format("2006-01-02T15-04Z")+"/manifest.json") {
+			t.Errorf("vo-inv inventory = %+v, want daily, 8 hours old (6 h + the 2 h the clock was moved), the latest manifest", i)
+		}
+		if got := r.Samples[StatusFailed]; len(got) != 3 || got[2].Key != hostile {
+			t.Errorf("vo-inv FAILED samples = %+v, want the third to be the decoded key %q", got, hostile)
+		}
+		want := map[string]int{"ListBucketInventoryConfigurations": 1, "ListObjectsV2": 1, "GetObject": 3}
+		if got := bucketNamed(t, snap, "vo-inv").Verification.Requests; !reflect.DeepEqual(got, want) {
+			t.Errorf("vo-inv requests = %v, want %v", got, want)
+		}
+		want = map[string]int{"ListBucketInventoryConfigurations": 1, "ListObjectVersions": 1, "HeadObject": 5}
+		if got := bucketNamed(t, snap, "vo-sample").Verification.Requests; !reflect.DeepEqual(got, want) {
+			t.Errorf("vo-sample requests = %v, want %v", got, want)
+		}
+		if v := bucketNamed(t, snap, "vo-dst").Verification; v != nil {
+			t.Errorf("vo-dst (no configuration) verification = %+v, want nil", v)
+		}
+	})
+
+	t.Run("bounded", func(t *testing.T) {
+		snap := scanMoto(t, motoClients(p.URL), verify(VerifyOptions{Sample: 3, Heads: 2}))
+		ev := bucketNamed(t, snap, "vo-sample").Verification.Objects
+		if ev.Listed != 3 || !ev.Truncated || ev.Headed != 2 {
+			t.Errorf("vo-sample listed %d truncated %v headed %d, want 3 true 2", ev.Listed, ev.Truncated, ev.Headed)
+		}
+		if got := bucketNamed(t, snap, "vo-sample").Verification.Requests["HeadObject"]; got != 2 {
+			t.Errorf("HeadObject calls = %d, want 2", got)
+		}
+	})
+
+	t.Run("denied", func(t *testing.T) {
+		deny := scantest.NewProxy(p.URL, scantest.Rule{Method: "HEAD", Bucket: "vo-sample", Message: ""})
+		defer deny.Close()
+		snap := scanMoto(t, motoClients(deny.URL), verify(VerifyOptions{}))
+		b := bucketNamed(t, snap, "vo-sample")
+		if len(b.Errors) != 1 || b.Errors[0].Operation != "HeadObject" || b.Errors[0].Code != "Forbidden" || b.Errors[0].Component != ComponentVerification {
+			t.Errorf("vo-sample errors = %+v, want one HeadObject Forbidden (verification)", b.Errors)
+		}
+		if snap.Complete() {
+			t.Error("a denied HeadObject left the scan complete")
+		}
+	})
+}
+
+// canaryVersions lists every version of the canary prefix in bucket.
+func canaryVersions(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListObjectVersions(context.Background(), &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(CanaryPrefix)})
+	if err != nil {
+		t.Fatalf("ListObjectVersions %s: %v", bucket, err)
+	}
+	var vs []string
+	for _, v := range out.Versions {
+		vs = append(vs, aws.ToString(v.Key)+"@"+aws.ToString(v.VersionId))
+	}
+	for _, d := range out.DeleteMarkers {
+		vs = append(vs, "delete-marker "+aws.ToString(d.Key))
+	}
+	return vs
+}
+
+func TestScanMotoCanary(t *testing.T) {
+	m := moto.Require(t)
+	s := newSeeder(t, m.URL)
+	p := newStatusProxy(t, m.URL)
+	role := s.role("canary-role", nil)
+	s.bucket("canary-src", "us-east-1", true)
+	dst := s.bucket("canary-dst", "eu-west-1", true)
+	s.replicateAll("canary-src", "us-east-1", role, dst, false)
+	s.bucket("stuck-src", "us-east-1", true)
+	stuck := s.bucket("stuck-dst", "eu-west-1", true)
+	s.replicateAll("stuck-src", "us-east-1", role, stuck, false)
+
+	// Replication as S3 would do it for canary-src: the replica appears 300 ms after
+	// the PUT, and the source version then reports COMPLETED.
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	p.OnResponse(func(resp *http.Response) error {
+		r := resp.Request
+		if err := p.answer(resp); err != nil || r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/canary-src/"+CanaryPrefix) || resp.StatusCode != http.StatusOK {
+			return err
+		}
+		key, version := strings.TrimPrefix(r.URL.Path, "/canary-src/"), resp.Header.Get("X-Amz-Version-Id")
+		p.set(version, StatusPending)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(300 * time.Millisecond)
+			_, err := s.s3("eu-west-1").PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("canary-dst"), Key: aws.String(key), Body: strings.NewReader("replica")})
+			if err != nil {
+				t.Errorf("replicate the canary: %v", err)
+			}
+			p.set(version, StatusCompleted)
+		}()
+		return nil
+	})
+
+	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
+		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: 2 * time.Second, CanaryPoll: 100 * time.Millisecond}
+	})
+	wg.Wait()
+	if !snap.Complete() {
+		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
+	}
+	ok := bucketNamed(t, snap, "canary-src").Verification.Canary.Results
+	if len(ok) != 1 || ok[0].Outcome != CanaryReplicated || ok[0].Seconds < 0.3 || ok[0].Seconds > 2 ||
+		ok[0].SourceStatus != StatusCompleted || ok[0].SourceVersionID == "" || ok[0].ReplicaVersionID == "" || len(ok[0].Uncleaned) != 0 {
+		t.Errorf("canary-src canary = %+v, want replicated in 0.3–2 s, source COMPLETED, both versions known and removed", ok)
+	}
+	late := bucketNamed(t, snap, "stuck-src").Verification.Canary.Results
+	if len(late) != 1 || late[0].Outcome != CanaryTimeout || late[0].ReplicaVersionID != "" || len(late[0].Uncleaned) != 0 {
+		t.Errorf("stuck-src canary = %+v, want a timeout, cleaned up", late)
+	}
+	for _, b := range []struct {
+		name, region string
+	}{{"canary-src", "us-east-1"}, {"canary-dst", "eu-west-1"}, {"stuck-src", "us-east-1"}, {"stuck-dst", "eu-west-1"}} {
+		if left := canaryVersions(t, s.s3(b.region), b.name); len(left) != 0 {
+			t.Errorf("%s still holds canary versions or delete markers: %v", b.name, left)
+		}
+	}
+	want := map[string]int{"PutObject": 1, "DeleteObject": 2}
+	got := bucketNamed(t, snap, "canary-src").Verification.Requests
+	if got["PutObject"] != want["PutObject"] || got["DeleteObject"] != want["DeleteObject"] || got["HeadObject"] < 2 {
+		t.Errorf("canary-src requests = %v, want one PutObject, two DeleteObject, HeadObject polls", got)
+	}
+}

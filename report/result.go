@@ -36,6 +36,9 @@ type Result struct {
 	// Buckets are the per-bucket check outcomes the JUnit report lists passing
 	// checks from; not part of the JSON contract. See WithBuckets.
 	Buckets []BucketOutcome `json:"-"`
+	// Evidence is the live verification evidence of the replicating buckets the
+	// HTML report shows; not part of the JSON contract (findings carry it).
+	Evidence []BucketEvidence `json:"-"`
 }
 
 // Tool names the program that produced the result.
@@ -63,6 +66,9 @@ type ScanInfo struct {
 	// id → sorted region names); an account whose regions could not be read is
 	// absent, and so is the field when no account's regions were read.
 	EnabledRegions map[string][]string `json:"enabled_regions,omitempty"`
+	// VerificationRequests counts the requests live verification made, by
+	// operation; absent when the scan did not verify.
+	VerificationRequests map[string]int `json:"verification_requests,omitempty"`
 }
 
 // SkippedAccount is an account of the organisation that the scan left out, and why.

@@ -310,48 +310,40 @@ func (c *awsClients) Canary(region string) CanaryAPI { return c.s3Client(region)
 
 // CloudWatch returns the CloudWatch client of region, creating it on first use.
 func (c *awsClients) CloudWatch(region string) CloudWatchAPI {
-	if region == "" {
-		region = c.cfg.Region
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl, ok := c.cw[region]; ok {
-		return cl
-	}
-	cl := cloudwatch.NewFromConfig(c.cfg, func(o *cloudwatch.Options) { o.Region = region })
-	c.cw[region] = cl
-	return cl
+	return perRegion(c, c.cw, region, func(region string) *cloudwatch.Client {
+		return cloudwatch.NewFromConfig(c.cfg, func(o *cloudwatch.Options) { o.Region = region })
+	})
 }
 
 func (c *awsClients) s3Client(region string) *s3.Client {
-	if region == "" {
-		region = c.cfg.Region
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl, ok := c.s3[region]; ok {
-		return cl
-	}
-	cl := s3.NewFromConfig(c.cfg, func(so *s3.Options) {
-		so.Region = region
-		so.UsePathStyle = c.cfg.BaseEndpoint != nil
+	return perRegion(c, c.s3, region, func(region string) *s3.Client {
+		return s3.NewFromConfig(c.cfg, func(so *s3.Options) {
+			so.Region = region
+			so.UsePathStyle = c.cfg.BaseEndpoint != nil
+		})
 	})
-	c.s3[region] = cl
-	return cl
 }
 
 // KMS returns the KMS client of region, creating it on first use.
 func (c *awsClients) KMS(region string) KMSAPI {
+	return perRegion(c, c.kms, region, func(region string) *kms.Client {
+		return kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region })
+	})
+}
+
+// perRegion returns m's client of region ("" is the default region), built with
+// build on first use.
+func perRegion[T any](c *awsClients, m map[string]T, region string, build func(region string) T) T {
 	if region == "" {
 		region = c.cfg.Region
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl, ok := c.kms[region]; ok {
+	if cl, ok := m[region]; ok {
 		return cl
 	}
-	cl := kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region })
-	c.kms[region] = cl
+	cl := build(region)
+	m[region] = cl
 	return cl
 }
 

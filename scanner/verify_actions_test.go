@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -52,5 +53,25 @@ func TestVerifyActions(t *testing.T) {
 	}
 	if _, err := VerifyActions("everything"); err == nil {
 		t.Error("VerifyActions(everything): no error")
+	}
+}
+
+// The README's policy of each verification mode lists exactly what the mode calls.
+func TestReadmeVerifyPoliciesListVerifyActions(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{ModeObjects, ModeMetrics, ModeCanary} {
+		begin, end := "<!-- iam-policy-verify-"+mode+":begin -->", "<!-- iam-policy-verify-"+mode+":end -->"
+		got, err := readmePolicyActionsBetween(string(data), begin, end)
+		if err != nil {
+			t.Errorf("README.md, %s: %v", mode, err)
+			continue
+		}
+		want, _ := VerifyActions(mode)
+		if !slices.Equal(got, want) {
+			t.Errorf("README.md %s policy actions %q, VerifyActions(%s) %q", mode, got, mode, want)
+		}
 	}
 }

@@ -1,11 +1,15 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/crrscan/crrscan/scanner"
 )
 
 // BucketEvidence is the live verification evidence of one replicating bucket
@@ -82,4 +86,38 @@ func verificationLine(reqs map[string]int) string {
 	}
 	sort.Strings(ops)
 	return fmt.Sprintf("Verification requests: %d (%s)", total, strings.Join(ops, ", "))
+}
+
+// WriteCanary writes what `crrscan verify canary` saw on one bucket, one line per
+// canary and per read error, with hostile text neutralised for a terminal.
+func WriteCanary(w io.Writer, b *scanner.Bucket) error {
+	bw := bufio.NewWriter(w)
+	if b.Verification != nil && b.Verification.Canary != nil {
+		for _, c := range b.Verification.Canary.Results {
+			line := fmt.Sprintf("%s: %s", b.Name, c.Outcome)
+			if c.RuleID != "" {
+				line = fmt.Sprintf("%s rule %s → %s: %s", b.Name, c.RuleID, c.Destination, c.Outcome)
+			}
+			if c.Outcome == scanner.CanaryReplicated {
+				line += fmt.Sprintf(" in %.1f s", c.Seconds)
+			}
+			if c.SourceStatus != "" {
+				line += ", source status " + c.SourceStatus
+			}
+			if c.Key != "" {
+				line += ", key " + c.Key
+			}
+			if c.Message != "" && c.Outcome != scanner.CanaryReplicated {
+				line += " (" + c.Message + ")"
+			}
+			fmt.Fprintln(bw, terminalText(line))
+			for _, u := range c.Uncleaned {
+				fmt.Fprintln(bw, terminalText(fmt.Sprintf("  not deleted: s3://%s/%s version %q: %s", u.Bucket, u.Key, u.VersionID, u.Error)))
+			}
+		}
+	}
+	for _, e := range b.Errors {
+		fmt.Fprintln(bw, terminalText(fmt.Sprintf("error: %s on %s failed with %s: %s", e.Operation, e.Resource, e.Code, e.Message)))
+	}
+	return bw.Flush()
 }

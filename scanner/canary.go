@@ -227,3 +227,56 @@ func (r *canaryRun) remove(ctx context.Context, c CanaryAPI, bucket, version str
 		r.failed("DeleteObject", "arn:aws:s3:::"+bucket+"/"+r.Key, err)
 	}
 }
+
+// CanaryBucket runs the canary on one bucket of c's account (crrscan verify
+// canary): its region and those of its destinations (HeadBucket, else
+// GetBucketLocation), its replication configuration, then one canary per
+// destination of its enabled rules. Failed reads are on the bucket's Errors; a
+// bucket without a configuration gets a no-rule result.
+func CanaryBucket(ctx context.Context, c Clients, name string, o VerifyOptions) *Bucket {
+	col := &collector{opts: Options{Verify: o}, log: Options{}.logger()}
+	b := &Bucket{Name: name, Arn: "arn:aws:s3:::" + name}
+	region, ce := col.bucketRegion(ctx, c, name, b.Arn)
+	if ce != nil {
+		b.Errors = append(b.Errors, *ce)
+		return b
+	}
+	b.Region = region
+	repl, err := c.S3(region).GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(name)})
+	switch {
+	case err == nil:
+		b.ReplicationConfiguration = convertReplication(repl.ReplicationConfiguration)
+	case errorCode(err) == codeReplicationNotFound:
+	default:
+		b.Errors = append(b.Errors, col.failed("GetBucketReplication", b.Arn, ComponentReplication, err))
+		return b
+	}
+	vc, ok := c.(VerifyClients)
+	if !ok || b.ReplicationConfiguration == nil || len(enabledRules(b.ReplicationConfiguration)) == 0 {
+		b.Verification = &Verification{Canary: &CanaryEvidence{Results: []CanaryResult{{Outcome: CanaryNoRule,
+			Message: "the bucket has no enabled replication rule to send a canary through"}}}}
+		return b
+	}
+	regions := map[string]string{}
+	for _, r := range enabledRules(b.ReplicationConfiguration) {
+		arn := r.Destination.Bucket
+		if _, seen := regions[arn]; seen {
+			continue
+		}
+		dn := destinationName(arn)
+		dr, ce := col.bucketRegion(ctx, c, dn, arn)
+		if ce != nil {
+			b.Errors = append(b.Errors, *ce)
+		}
+		regions[arn] = dr
+	}
+	v := &verifyRun{col: col, opts: o.withCanary(), now: o.now()}
+	v.bucket(ctx, vc, b, regions)
+	return b
+}
+
+// withCanary is o with only the canary on.
+func (o VerifyOptions) withCanary() VerifyOptions {
+	o.Objects, o.Metrics, o.Canary = false, false, true
+	return o
+}

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -22,60 +21,11 @@ import (
 	"github.com/crrscan/crrscan/scanner/scantest"
 )
 
-// statusProxy stands in for S3's replication in front of moto, which replicates
-// nothing: HeadObject on a version it knows gets the x-amz-replication-status S3
-// would give it. A version written before its bucket's rule gets none, as on S3
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-status.html).
-type statusProxy struct {
-	*scantest.Proxy
-	mu     sync.Mutex
-	status map[string]string // version id → status
-}
-
-func newStatusProxy(t *testing.T, target string) *statusProxy {
+func newStatusProxy(t *testing.T, target string) *scantest.StatusProxy {
 	t.Helper()
-	p := &statusProxy{Proxy: scantest.NewProxy(target), status: map[string]string{}}
+	p := scantest.NewStatusProxy(target)
 	t.Cleanup(p.Close)
-	p.OnResponse(p.answer)
 	return p
-}
-
-// answer adds the replication status to HeadObject, and the optional fields
-// moto 5.2.1 drops from ListBucketInventoryConfigurations (it answers
-// <Field>Field</Field>; GetBucketInventoryConfiguration keeps them): the test's
-// inventory configurations all name LastModifiedDate and ReplicationStatus.
-func (p *statusProxy) answer(resp *http.Response) error {
-	r := resp.Request
-	if resp.StatusCode != http.StatusOK {
-		return nil
-	}
-	if r.Method == http.MethodHead {
-		p.mu.Lock()
-		st := p.status[r.URL.Query().Get("versionId")]
-		p.mu.Unlock()
-		if st != "" {
-			resp.Header.Set("X-Amz-Replication-Status", st)
-		}
-	}
-	if r.Method == http.MethodGet && r.URL.Query().Has("inventory") && !r.URL.Query().Has("id") {
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		body = bytes.ReplaceAll(body, []byte("<OptionalFields><Field>Field</Field></OptionalFields>"),
-			[]byte("<OptionalFields><Field>LastModifiedDate</Field><Field>ReplicationStatus</Field></OptionalFields>"))
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		resp.ContentLength = int64(len(body))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	}
-	return nil
-}
-
-func (p *statusProxy) set(version, status string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.status[version] = status
 }
 
 // put writes an object and returns its version id.
@@ -156,15 +106,15 @@ func TestScanMotoVerifyObjects(t *testing.T) {
 	s.put("vo-sample", "us-east-1", "old/a")
 	s.put("vo-sample", "us-east-1", "old/b")
 	s.replicateAll("vo-sample", "us-east-1", role, dst, false)
-	p.set(s.put("vo-sample", "us-east-1", "new/c"), StatusFailed)
-	p.set(s.put("vo-sample", "us-east-1", "new/d"), StatusPending)
-	p.set(s.put("vo-sample", "us-east-1", "new/e"), StatusCompleted)
+	p.Set(s.put("vo-sample", "us-east-1", "new/c"), StatusFailed)
+	p.Set(s.put("vo-sample", "us-east-1", "new/d"), StatusPending)
+	p.Set(s.put("vo-sample", "us-east-1", "new/e"), StatusCompleted)
 
 	// Quiet: every object written after the rule, every one replicated.
 	s.bucket("vo-quiet", "us-east-1", true)
 	s.replicateAll("vo-quiet", "us-east-1", role, dst, false)
 	for _, k := range []string{"a", "b", "c"} {
-		p.set(s.put("vo-quiet", "us-east-1", k), StatusCompleted)
+		p.Set(s.put("vo-quiet", "us-east-1", k), StatusCompleted)
 	}
 
 	// Inventoried: a daily CSV inventory with ReplicationStatus, two deliveries
@@ -335,11 +285,11 @@ func TestScanMotoCanary(t *testing.T) {
 	t.Cleanup(wg.Wait)
 	p.OnResponse(func(resp *http.Response) error {
 		r := resp.Request
-		if err := p.answer(resp); err != nil || r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/canary-src/"+CanaryPrefix) || resp.StatusCode != http.StatusOK {
+		if err := p.Answer(resp); err != nil || r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/canary-src/"+CanaryPrefix) || resp.StatusCode != http.StatusOK {
 			return err
 		}
 		key, version := strings.TrimPrefix(r.URL.Path, "/canary-src/"), resp.Header.Get("X-Amz-Version-Id")
-		p.set(version, StatusPending)
+		p.Set(version, StatusPending)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -348,7 +298,7 @@ func TestScanMotoCanary(t *testing.T) {
 			if err != nil {
 				t.Errorf("replicate the canary: %v", err)
 			}
-			p.set(version, StatusCompleted)
+			p.Set(version, StatusCompleted)
 		}()
 		return nil
 	})

@@ -36,6 +36,8 @@ Examples:
                                                      # crrscan.snapshot.json); fail only on new findings
   crrscan scan --config crrscan.yaml                 # scope, requirements, severities, waivers
   crrscan scan --endpoint-url http://127.0.0.1:5000  # an emulator such as moto
+  crrscan scan --verify-objects --verify-metrics     # is replication working? (object status, metrics)
+  crrscan scan --canary                              # WRITES a canary object per destination (see README)
 
 Progress is drawn on standard error when it is a terminal; logs go there too.
 
@@ -70,6 +72,7 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	)
 	fs.Var(&profiles, "profile", "AWS shared-config `profile` to scan the account of (repeatable: one account each; default: the standard chain)")
 	fs.Var(&policyDirs, "policy-dir", "load extra Rego checks from this `directory` (repeatable)")
+	verifyFlags := addVerifyFlags(fs)
 	if done, err := parseFlags(fs, args, s.out, scanUsage); done || err != nil {
 		return 0, err
 	}
@@ -108,6 +111,13 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	if (*failOnNew || *baselineSnap != "") && *baseline == "" {
 		return 0, app.UsageError(errorf("--fail-on-new and --baseline-snapshot need --baseline: the previous scan's crrscan.json"))
 	}
+	verify, err := verifyFlags.options()
+	if err != nil {
+		return 0, app.UsageError(err)
+	}
+	if *fromSnapshot != "" && verify.Enabled() {
+		return 0, app.UsageError(errorf("--verify-objects, --verify-metrics and --canary read live AWS; they cannot be combined with --from-snapshot (a snapshot keeps the evidence it was taken with)"))
+	}
 	if *fromSnapshot != "" && (len(profiles) > 0 || *endpointURL != "" || *org || len(accountIDs) > 0 || len(regionNames) > 0) {
 		return 0, app.UsageError(errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}
@@ -133,6 +143,7 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 			RoleName:    *roleName,
 			ExternalID:  *externalID,
 			Regions:     regionNames,
+			Verify:      verify,
 		},
 		Profiles:     profiles,
 		FromSnapshot: *fromSnapshot,

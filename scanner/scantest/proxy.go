@@ -99,6 +99,7 @@ type Proxy struct {
 	keys   map[string]string // access key id → account id
 	total  int
 	onResp func(*http.Response) error
+	routes map[string]http.Handler // SigV4 service → handler serving it instead of the target
 }
 
 // NewProxy starts a proxy forwarding to target (a base URL such as Moto.URL)
@@ -123,6 +124,15 @@ func NewFaultProxy(target string, faults Faults, rules ...Rule) *Proxy {
 		ModifyResponse: p.modifyResponse,
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, service := credentialScope(r); service != "" {
+			p.mu.Lock()
+			h := p.routes[service]
+			p.mu.Unlock()
+			if h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
 		body := readBody(r)
 		form := formOf(r, body)
 		action := form.Get("Action")
@@ -182,6 +192,18 @@ func (p *Proxy) RegisterKey(accessKeyID, account string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.keys[accessKeyID] = account
+}
+
+// Route serves the requests signed for service (the SigV4 scope's name, e.g.
+// "monitoring" for CloudWatch) with h instead of the target: a Go fake for what
+// the emulator lacks, behind the same endpoint as the rest.
+func (p *Proxy) Route(service string, h http.Handler) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.routes == nil {
+		p.routes = map[string]http.Handler{}
+	}
+	p.routes[service] = h
 }
 
 // OnResponse sets f to see, and change, every response the proxy forwards from

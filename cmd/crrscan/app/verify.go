@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/crrscan/crrscan/report"
@@ -123,4 +126,46 @@ func canaryText(c scanner.CanaryResult) string {
 		s += fmt.Sprintf("; left behind: s3://%s/%s version %s", u.Bucket, u.Key, u.VersionID)
 	}
 	return s
+}
+
+// CanaryConfig is one run of crrscan verify canary.
+type CanaryConfig struct {
+	// AWS holds the profile, region and endpoint; AWS.Verify the canary's timeout.
+	AWS    scanner.Options
+	Bucket string
+	// JSON writes the bucket with its evidence as JSON instead of text lines.
+	JSON   bool
+	Stdout io.Writer
+}
+
+// VerifyCanary runs the canary on one bucket and returns the exit code: 0 when
+// every canary replicated, 1 when one did not (timeout, FAILED, no rule), 3 when
+// a read or write failed (a canary left behind included).
+func VerifyCanary(ctx context.Context, cfg CanaryConfig) (int, error) {
+	clients, err := scanner.NewAWSClients(ctx, cfg.AWS)
+	if err != nil {
+		return 0, UsageError(err)
+	}
+	b := scanner.CanaryBucket(ctx, clients, cfg.Bucket, cfg.AWS.Verify)
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(cfg.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(b); err != nil {
+			return 0, fmt.Errorf("write canary result: %w", err)
+		}
+	} else if err := report.WriteCanary(cfg.Stdout, b); err != nil {
+		return 0, fmt.Errorf("write canary result: %w", err)
+	}
+	if len(b.Errors) > 0 {
+		return report.ExitIncomplete, nil
+	}
+	for _, c := range b.Verification.Canary.Results {
+		if c.Outcome != scanner.CanaryReplicated {
+			return report.ExitViolations, nil
+		}
+	}
+	return report.ExitOK, nil
 }

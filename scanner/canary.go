@@ -242,13 +242,7 @@ func CanaryBucket(ctx context.Context, c Clients, name string, o VerifyOptions) 
 		return b
 	}
 	b.Region = region
-	repl, err := c.S3(region).GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(name)})
-	switch {
-	case err == nil:
-		b.ReplicationConfiguration = convertReplication(repl.ReplicationConfiguration)
-	case errorCode(err) == codeReplicationNotFound:
-	default:
-		b.Errors = append(b.Errors, col.failed("GetBucketReplication", b.Arn, ComponentReplication, err))
+	if !col.readBucketReplication(ctx, c.S3(region), b) {
 		return b
 	}
 	vc, ok := c.(VerifyClients)

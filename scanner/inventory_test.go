@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/crrscan/crrscan/scanner/scantest"
 )
 
 var benchSchema = "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, LastModifiedDate, ReplicationStatus"
@@ -43,7 +45,7 @@ func TestCountInventoryCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	tl := newTally(twoRuleConfig(), VerifyOptions{}, now)
-	n, err := countInventoryCSV(bytes.NewReader(gzipCSV(t, inventoryRows(12, now.Add(-2*time.Hour)))), cols, tl)
+	n, err := countInventoryCSV(bytes.NewReader(scantest.InventoryCSV(inventoryRows(12, now.Add(-2*time.Hour)))), cols, tl)
 	if err != nil || n != 12 {
 		t.Fatalf("counted %d, %v; want 12 rows", n, err)
 	}
@@ -60,7 +62,7 @@ func TestCountInventoryCSV(t *testing.T) {
 	if _, err := countInventoryCSV(strings.NewReader("not gzip"), cols, tl); err == nil || !strings.Contains(err.Error(), "gunzip") {
 		t.Errorf("not gzip: %v", err)
 	}
-	short := gzipCSV(t, [][]string{{"src", "k"}})
+	short := scantest.InventoryCSV([][]string{{"src", "k"}})
 	if _, err := countInventoryCSV(bytes.NewReader(short), cols, tl); err == nil || !strings.Contains(err.Error(), "csv") {
 		t.Errorf("short row: %v", err)
 	}
@@ -95,7 +97,7 @@ func BenchmarkInventoryCount(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, n := range []int{10_000, 100_000} {
-		data := gzipCSV(b, inventoryRows(n, now.Add(-2*time.Hour)))
+		data := scantest.InventoryCSV(inventoryRows(n, now.Add(-2*time.Hour)))
 		b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))

@@ -54,7 +54,7 @@ type VerifyOptions struct {
 	// Heads bounds the HeadObject calls per bucket (0: DefaultVerifyHeads).
 	Heads int
 	// PendingThreshold is how long a version may stay PENDING (0:
-	// DefaultPendingThreshold; a rule with RTC uses RTCPendingThreshold).
+	// DefaultPendingThreshold; a rule with RTC at most RTCPendingThreshold).
 	PendingThreshold time.Duration
 	// Metrics reads the CloudWatch replication metrics of rules that publish them.
 	Metrics bool
@@ -356,7 +356,7 @@ func newTally(cfg *ReplicationConfiguration, o VerifyOptions, now time.Time) *ta
 	for _, r := range enabledRules(cfg) {
 		th := o.pending()
 		if ruleRTC(r.ReplicationRule) {
-			th = RTCPendingThreshold
+			th = min(th, RTCPendingThreshold)
 		}
 		t.rules = append(t.rules, &RuleObjects{
 			RuleID: r.label(), Destination: r.Destination.Bucket, Prefix: rulePrefix(r.ReplicationRule),

@@ -2,15 +2,10 @@ package scanner
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"fmt"
-	"net/http"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,24 +49,6 @@ func (s *seeder) replicateAll(src, region, role, dst string, rtc bool) {
 		}},
 	}})
 	s.check("PutBucketReplication "+src, err)
-}
-
-// gzipCSV compresses CSV rows as S3 Inventory delivers them (every field quoted).
-func gzipCSV(t testing.TB, rows [][]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	for _, r := range rows {
-		q := make([]string, len(r))
-		for i, f := range r {
-			q[i] = strconv.Quote(f)
-		}
-		fmt.Fprintln(zw, strings.Join(q, ","))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func ruleNamed(t *testing.T, ev *ObjectEvidence, id string) RuleObjects {
@@ -122,18 +99,7 @@ func TestScanMotoVerifyObjects(t *testing.T) {
 	s.bucket("vo-inv", "us-east-1", true)
 	s.replicateAll("vo-inv", "us-east-1", role, dst, true)
 	s.bucket("vo-inventory", "us-east-1", false)
-	_, err := s.s3("us-east-1").PutBucketInventoryConfiguration(s.ctx, &s3.PutBucketInventoryConfigurationInput{
-		Bucket: aws.String("vo-inv"), Id: aws.String("daily"),
-		InventoryConfiguration: &s3types.InventoryConfiguration{
-			Id: aws.String("daily"), IsEnabled: aws.Bool(true), IncludedObjectVersions: s3types.InventoryIncludedObjectVersionsAll,
-			Schedule:       &s3types.InventorySchedule{Frequency: s3types.InventoryFrequencyDaily},
-			OptionalFields: []s3types.InventoryOptionalField{s3types.InventoryOptionalFieldLastModifiedDate, s3types.InventoryOptionalFieldReplicationStatus},
-			Destination: &s3types.InventoryDestination{S3BucketDestination: &s3types.InventoryS3BucketDestination{
-				Bucket: aws.String("arn:aws:s3:::vo-inventory"), Format: s3types.InventoryFormatCsv, Prefix: aws.String("inv"),
-			}},
-		},
-	})
-	s.check("PutBucketInventoryConfiguration", err)
+	s.check("PutInventoryConfiguration", scantest.PutInventoryConfiguration(s.ctx, s.s3("us-east-1"), "vo-inv", "daily", "arn:aws:s3:::vo-inventory", "inv"))
 	old := now.Add(-10 * time.Hour).Format("2006-01-02T15:04:05.000Z")
 	// Five minutes before the scan's clock (moved two hours on, see verify).
 	recent := now.Add(2*time.Hour - 5*time.Minute).Format("2006-01-02T15:04:05.000Z")
@@ -154,20 +120,15 @@ func TestScanMotoVerifyObjects(t *testing.T) {
 		_, err := s.s3("us-east-1").PutObject(s.ctx, &s3.PutObjectInput{Bucket: aws.String("vo-inventory"), Key: aws.String(key), Body: bytes.NewReader(body)})
 		s.check("PutObject "+key, err)
 	}
+	const schema = "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, LastModifiedDate, ReplicationStatus"
 	manifest := func(created time.Time, files ...string) []byte {
-		var fs []string
-		for _, f := range files {
-			fs = append(fs, fmt.Sprintf(`{"key":%q,"size":1,"MD5checksum":"0"}`, f))
-		}
-		return []byte(fmt.Sprintf(`{"sourceBucket":"vo-inv","destinationBucket":"arn:aws:s3:::vo-inventory","version":"2016-11-30",`+
-			`"creationTimestamp":"%d","fileFormat":"CSV","fileSchema":"Bucket, Key, VersionId, IsLatest, IsDeleteMarker, LastModifiedDate, ReplicationStatus",`+
-			`"files":[%s]}`, created.UnixMilli(), strings.Join(fs, ",")))
+		return scantest.InventoryManifest("vo-inv", "arn:aws:s3:::vo-inventory", schema, created, files...)
 	}
 	delivered := now.Add(-6 * time.Hour)
 	older := delivered.Add(-24 * time.Hour)
-	store("inv/vo-inv/daily/data/part-1.csv.gz", gzipCSV(t, rows[:8]))
-	store("inv/vo-inv/daily/data/part-2.csv.gz", gzipCSV(t, rows[8:]))
-	store("inv/vo-inv/daily/data/yesterday.csv.gz", gzipCSV(t, rows[:1]))
+	store("inv/vo-inv/daily/data/part-1.csv.gz", scantest.InventoryCSV(rows[:8]))
+	store("inv/vo-inv/daily/data/part-2.csv.gz", scantest.InventoryCSV(rows[8:]))
+	store("inv/vo-inv/daily/data/yesterday.csv.gz", scantest.InventoryCSV(rows[:1]))
 	store("inv/vo-inv/daily/"+delivered.Format("2006-01-02T15-04Z")+"/manifest.json", manifest(delivered, "inv/vo-inv/daily/data/part-1.csv.gz", "inv/vo-inv/daily/data/part-2.csv.gz"))
 	store("inv/vo-inv/daily/"+older.Format("2006-01-02T15-04Z")+"/manifest.json", manifest(older, "inv/vo-inv/daily/data/yesterday.csv.gz"))
 	store("inv/vo-inv/daily/hive/dt="+delivered.Format("2006-01-02-15-04")+"/symlink.txt", []byte("x"))
@@ -281,32 +242,13 @@ func TestScanMotoCanary(t *testing.T) {
 
 	// Replication as S3 would do it for canary-src: the replica appears 300 ms after
 	// the PUT, and the source version then reports COMPLETED.
-	var wg sync.WaitGroup
-	t.Cleanup(wg.Wait)
-	p.OnResponse(func(resp *http.Response) error {
-		r := resp.Request
-		if err := p.Answer(resp); err != nil || r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/canary-src/"+CanaryPrefix) || resp.StatusCode != http.StatusOK {
-			return err
-		}
-		key, version := strings.TrimPrefix(r.URL.Path, "/canary-src/"), resp.Header.Get("X-Amz-Version-Id")
-		p.Set(version, StatusPending)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			time.Sleep(300 * time.Millisecond)
-			_, err := s.s3("eu-west-1").PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("canary-dst"), Key: aws.String(key), Body: strings.NewReader("replica")})
-			if err != nil {
-				t.Errorf("replicate the canary: %v", err)
-			}
-			p.Set(version, StatusCompleted)
-		}()
-		return nil
-	})
+	p.Replicate(m.URL, "canary-src", "canary-dst", CanaryPrefix, 300*time.Millisecond)
+	t.Cleanup(p.Wait)
 
 	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
 		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: 2 * time.Second, CanaryPoll: 100 * time.Millisecond}
 	})
-	wg.Wait()
+	p.Wait()
 	if !snap.Complete() {
 		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
 	}

@@ -197,6 +197,15 @@ func TestDemoExercisesEveryCheck(t *testing.T) {
 			}
 			continue
 		}
+		// Live verification (CRR-080..085) judges evidence only a scan with
+		// --verify-objects, --verify-metrics or --canary collects; the demo has none
+		// (their tests: scanner and cmd/crrscan verify_moto_test.go, policies).
+		if c.CheckID >= "CRR-080" && c.CheckID <= "CRR-085" {
+			if c.Fail+c.Pass+c.Error != 0 {
+				t.Errorf("%s judged without verification evidence: fail=%d pass=%d error=%d", c.CheckID, c.Fail, c.Pass, c.Error)
+			}
+			continue
+		}
 		if c.Fail == 0 || c.Pass == 0 {
 			t.Errorf("%s: fail=%d pass=%d; the demo must make it fail somewhere and pass somewhere", c.CheckID, c.Fail, c.Pass)
 		}

@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (v *verifyRun) canary(ctx context.Context, vc VerifyClients, b *Bucket, des
 			Source: vc.Canary(b.Region), Destination: vc.Canary(region),
 			SourceBucket: b.Name, DestinationBucket: destinationName(r.Destination.Bucket),
 			Rule: r.ReplicationRule, RuleID: r.label(),
-		}, CanaryOptions{Timeout: v.opts.canaryTimeout(), Poll: v.opts.canaryPoll(), Now: v.opts.Now}, cnt.add)
+		}, CanaryOptions{Timeout: v.opts.canaryTimeout(), Poll: v.opts.canaryPoll(), Now: v.opts.Now, Log: v.col.log}, cnt.add)
 		b.Errors = append(b.Errors, errs...)
 		ev.Results = append(ev.Results, res)
 	}
@@ -102,6 +103,9 @@ type CanaryOptions struct {
 	Timeout, Poll time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Log receives one line per write (the canary's PutObject and DeleteObject);
+	// nil discards them.
+	Log *slog.Logger
 }
 
 // canaryRun is a canary's result and the calls that failed.
@@ -130,6 +134,10 @@ func runCanary(ctx context.Context, t CanaryTarget, o CanaryOptions, count func(
 	if now == nil {
 		now = time.Now
 	}
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	r := canaryRun{CanaryResult: CanaryResult{RuleID: t.RuleID, Destination: "arn:aws:s3:::" + t.DestinationBucket}}
 	start := now()
 	r.Key = rulePrefix(t.Rule) + CanaryPrefix + start.UTC().Format("20060102T150405.000000000Z")
@@ -151,6 +159,7 @@ func runCanary(ctx context.Context, t CanaryTarget, o CanaryOptions, count func(
 		return r
 	}
 	r.SourceVersionID = aws.ToString(put.VersionId)
+	log.Info("canary written", "bucket", t.SourceBucket, "key", r.Key, "version_id", r.SourceVersionID)
 	deadline := start.Add(o.Timeout)
 	for {
 		count("HeadObject")
@@ -194,9 +203,9 @@ func runCanary(ctx context.Context, t CanaryTarget, o CanaryOptions, count func(
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	if r.ReplicaVersionID != "" {
-		r.remove(cctx, t.Destination, t.DestinationBucket, r.ReplicaVersionID, count)
+		r.remove(cctx, t.Destination, t.DestinationBucket, r.ReplicaVersionID, count, log)
 	}
-	r.remove(cctx, t.Source, t.SourceBucket, r.SourceVersionID, count)
+	r.remove(cctx, t.Source, t.SourceBucket, r.SourceVersionID, count, log)
 	if r.Outcome == CanaryTimeout {
 		r.Message += "; a replica that arrives after the canary was removed stays in the destination under the key above"
 	}
@@ -215,13 +224,14 @@ func sourceStatus(ctx context.Context, t CanaryTarget, key, version string, coun
 
 // remove deletes one canary version (never a key without a version id: that
 // would add a delete marker instead of removing what the canary wrote).
-func (r *canaryRun) remove(ctx context.Context, c CanaryAPI, bucket, version string, count func(string)) {
+func (r *canaryRun) remove(ctx context.Context, c CanaryAPI, bucket, version string, count func(string), log *slog.Logger) {
 	if version == "" {
 		r.Uncleaned = append(r.Uncleaned, CanaryVersion{Bucket: bucket, Key: r.Key, Error: "no version id was returned, so no version was deleted"})
 		return
 	}
 	count("DeleteObject")
 	_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), VersionId: aws.String(version)})
+	log.Info("canary version deleted", "bucket", bucket, "key", r.Key, "version_id", version, "ok", err == nil)
 	if err != nil {
 		r.Uncleaned = append(r.Uncleaned, CanaryVersion{Bucket: bucket, Key: r.Key, VersionID: version, Error: err.Error()})
 		r.failed("DeleteObject", "arn:aws:s3:::"+bucket+"/"+r.Key, err)
@@ -233,8 +243,10 @@ func (r *canaryRun) remove(ctx context.Context, c CanaryAPI, bucket, version str
 // GetBucketLocation), its replication configuration, then one canary per
 // destination of its enabled rules. Failed reads are on the bucket's Errors; a
 // bucket without a configuration gets a no-rule result.
-func CanaryBucket(ctx context.Context, c Clients, name string, o VerifyOptions) *Bucket {
-	col := &collector{opts: Options{Verify: o}, log: Options{}.logger()}
+// o.Verify bounds the canary; o.Logger receives a line per write.
+func CanaryBucket(ctx context.Context, c Clients, name string, opts Options) *Bucket {
+	o := opts.Verify
+	col := &collector{opts: opts, log: opts.logger()}
 	b := &Bucket{Name: name, Arn: "arn:aws:s3:::" + name}
 	region, ce := col.bucketRegion(ctx, c, name, b.Arn)
 	if ce != nil {

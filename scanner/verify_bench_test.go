@@ -27,16 +27,22 @@ type estateObjects struct {
 	versions  int
 	inventory bool
 	csv       []byte
+	// format is the inventory's format ("" CSV).
+	format s3types.InventoryFormat
 }
 
 func (f estateObjects) ListBucketInventoryConfigurations(_ context.Context, in *s3.ListBucketInventoryConfigurationsInput, _ ...func(*s3.Options)) (*s3.ListBucketInventoryConfigurationsOutput, error) {
 	out := &s3.ListBucketInventoryConfigurationsOutput{IsTruncated: aws.Bool(false)}
 	if f.inventory {
+		format := f.format
+		if format == "" {
+			format = s3types.InventoryFormatCsv
+		}
 		out.InventoryConfigurationList = []s3types.InventoryConfiguration{{
 			Id: aws.String("daily"), IsEnabled: aws.Bool(true), Schedule: &s3types.InventorySchedule{Frequency: s3types.InventoryFrequencyDaily},
 			OptionalFields: []s3types.InventoryOptionalField{s3types.InventoryOptionalFieldReplicationStatus},
 			Destination: &s3types.InventoryDestination{S3BucketDestination: &s3types.InventoryS3BucketDestination{
-				Bucket: aws.String("arn:aws:s3:::inventory"), Format: s3types.InventoryFormatCsv}},
+				Bucket: aws.String("arn:aws:s3:::inventory"), Format: format}},
 		}}
 	}
 	return out, nil

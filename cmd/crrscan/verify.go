@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"time"
 
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
@@ -53,8 +54,13 @@ func runVerify(ctx context.Context, args []string, s streams) (int, error) {
 	case *timeout <= 0 || *poll <= 0:
 		return 0, app.UsageError(errorf("verify canary: --canary-timeout and --poll must be positive"))
 	}
+	// Every write (the canary's PutObject and DeleteObject) is logged on standard error.
+	logger, err := app.NewLogger(s.err, "text", slog.LevelInfo)
+	if err != nil {
+		return 0, err
+	}
 	return app.VerifyCanary(ctx, app.CanaryConfig{
-		AWS: scanner.Options{Profile: *profile, Region: *region, EndpointURL: *endpointURL,
+		AWS: scanner.Options{Profile: *profile, Region: *region, EndpointURL: *endpointURL, Logger: logger,
 			Verify: scanner.VerifyOptions{Canary: true, CanaryTimeout: *timeout, CanaryPoll: *poll}},
 		Bucket: *bucket, JSON: *asJSON, Stdout: s.out,
 	})

@@ -238,7 +238,8 @@ func TestVerifyCanaryOnMoto(t *testing.T) {
 	res := runCrrscan(t, env, "verify", "canary", "--bucket", "cn-src", "--endpoint-url", p.URL, "--canary-timeout", "3s", "--poll", "100ms")
 	p.Wait()
 	if res.code != 0 || !strings.Contains(res.stdout, "cn-src rule all → arn:aws:s3:::cn-src-dst: replicated in ") ||
-		!strings.Contains(res.stdout, "source status COMPLETED") {
+		!strings.Contains(res.stdout, "source status COMPLETED") || strings.Count(res.stderr, "canary written") != 1 ||
+		strings.Count(res.stderr, "canary version deleted") != 2 {
 		t.Errorf("canary on cn-src: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	res = runCrrscan(t, env, "verify", "canary", "--bucket", "cn-stuck", "--endpoint-url", p.URL, "--canary-timeout", "1s", "--poll", "100ms")

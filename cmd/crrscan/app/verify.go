@@ -130,7 +130,8 @@ func canaryText(c scanner.CanaryResult) string {
 
 // CanaryConfig is one run of crrscan verify canary.
 type CanaryConfig struct {
-	// AWS holds the profile, region and endpoint; AWS.Verify the canary's timeout.
+	// AWS holds the profile, region and endpoint, AWS.Verify the canary's timeout,
+	// AWS.Logger the log of its writes.
 	AWS    scanner.Options
 	Bucket string
 	// JSON writes the bucket with its evidence as JSON instead of text lines.
@@ -146,7 +147,7 @@ func VerifyCanary(ctx context.Context, cfg CanaryConfig) (int, error) {
 	if err != nil {
 		return 0, UsageError(err)
 	}
-	b := scanner.CanaryBucket(ctx, clients, cfg.Bucket, cfg.AWS.Verify)
+	b := scanner.CanaryBucket(ctx, clients, cfg.Bucket, cfg.AWS)
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}

@@ -164,6 +164,9 @@ type ObjectEvidence struct {
 	// Headed the number of HeadObject calls (sample).
 	Listed int `json:"Listed"`
 	Headed int `json:"Headed"`
+	// Unreadable counts the sampled versions HeadObject could not read (400: an
+	// SSE-C object, whose headers need its customer key).
+	Unreadable int `json:"Unreadable,omitempty"`
 	// Truncated is true when the listing stopped at the sample bound.
 	Truncated bool          `json:"Truncated"`
 	Rules     []RuleObjects `json:"Rules"`

@@ -197,6 +197,17 @@ func TestScanMotoVerifyObjects(t *testing.T) {
 		}
 	})
 
+	t.Run("sse-c", func(t *testing.T) {
+		// HeadObject on an SSE-C object without its key: 400, no body.
+		sseC := scantest.NewProxy(p.URL, scantest.Rule{Method: "HEAD", Bucket: "vo-sample", Status: 400, Code: "BadRequest"})
+		defer sseC.Close()
+		snap := scanMoto(t, motoClients(sseC.URL), verify(VerifyOptions{}))
+		b := bucketNamed(t, snap, "vo-sample")
+		if len(b.Errors) != 0 || b.Verification.Objects.Unreadable != 5 || b.Verification.Objects.Headed != 0 {
+			t.Errorf("vo-sample errors %+v, unreadable %d, headed %d; want none, 5, 0", b.Errors, b.Verification.Objects.Unreadable, b.Verification.Objects.Headed)
+		}
+	})
+
 	t.Run("denied", func(t *testing.T) {
 		deny := scantest.NewProxy(p.URL, scantest.Rule{Method: "HEAD", Bucket: "vo-sample", Message: ""})
 		defer deny.Close()
@@ -268,6 +279,20 @@ func TestScanMotoCanary(t *testing.T) {
 			t.Errorf("%s still holds canary versions or delete markers: %v", b.name, left)
 		}
 	}
+	t.Run("denied", func(t *testing.T) {
+		deny := scantest.NewProxy(p.URL, scantest.Rule{Method: "PUT", Bucket: "stuck-src", Message: "Access Denied"})
+		defer deny.Close()
+		snap := scanMoto(t, motoClients(deny.URL), func(o *Options) {
+			o.Verify = VerifyOptions{Canary: true, CanaryTimeout: time.Second, CanaryPoll: 100 * time.Millisecond}
+		})
+		b := bucketNamed(t, snap, "stuck-src")
+		if len(b.Errors) != 1 || b.Errors[0].Operation != "PutObject" || b.Errors[0].Code != "AccessDenied" ||
+			b.Verification.Canary.Results[0].Outcome != CanaryError {
+			t.Errorf("stuck-src: errors %+v, canary %+v; want PutObject AccessDenied and an error outcome", b.Errors, b.Verification.Canary)
+		}
+	})
+	p.Wait()
+
 	want := map[string]int{"PutObject": 1, "DeleteObject": 2}
 	got := bucketNamed(t, snap, "canary-src").Verification.Requests
 	if got["PutObject"] != want["PutObject"] || got["DeleteObject"] != want["DeleteObject"] || got["HeadObject"] < 2 {

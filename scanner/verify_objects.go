@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -82,8 +83,15 @@ func (v *verifyRun) sample(ctx context.Context, c ObjectsAPI, b *Bucket, t *tall
 			Bucket: aws.String(b.Name), Key: aws.String(lv.key), VersionId: versionParam(lv.versionID),
 		})
 		if err != nil {
-			if errorCode(err) == codeNotFound {
+			switch httpStatus(err) {
+			case http.StatusNotFound:
 				// Deleted since it was listed.
+				continue
+			case http.StatusBadRequest:
+				// S3 answers HeadObject on an SSE-C object without its customer key
+				// with 400: the version's status cannot be read, which is no failure
+				// of the scan.
+				ev.Unreadable++
 				continue
 			}
 			v.fail(b, "HeadObject", b.Arn+"/"+lv.key, err)

@@ -85,6 +85,9 @@ func objectSource(o *scanner.ObjectEvidence) string {
 	if o.Truncated {
 		s += " (listing bounded)"
 	}
+	if o.Unreadable > 0 {
+		s += fmt.Sprintf(", %d unreadable without their SSE-C key", o.Unreadable)
+	}
 	if o.Inventory != nil && o.Inventory.Unsupported != "" {
 		s += "; " + o.Inventory.Unsupported
 	}

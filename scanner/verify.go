@@ -261,6 +261,7 @@ func (col *collector) verify(ctx context.Context, s *Snapshot) {
 			work = append(work, b)
 		}
 	}
+	col.log.Info("verifying replication", "buckets", len(work), "objects", o.Objects, "metrics", o.Metrics, "canary", o.Canary)
 	col.forEach(len(work), func(i int) {
 		b := work[i]
 		a := col.accounts[b.AccountID]

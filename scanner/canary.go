@@ -86,7 +86,41 @@ func (v *verifyRun) canary(ctx context.Context, vc VerifyClients, b *Bucket, des
 	if len(ev.Results) == 0 {
 		ev.Results = append(ev.Results, CanaryResult{Outcome: CanaryNoRule, Message: "no enabled rule covers a canary key"})
 	}
+	v.removeStrayReplicas(ctx, vc, b, destRegions, ev, cnt)
 	return ev
+}
+
+// removeStrayReplicas deletes the replicas a canary got in the bucket's other
+// destinations (a canary written for one rule matches every rule whose filter
+// covers its key): for each canary and each other destination, HeadObject by key
+// and DeleteObject of the version found. A replica that could not be deleted is
+// reported on that canary's result.
+func (v *verifyRun) removeStrayReplicas(ctx context.Context, vc VerifyClients, b *Bucket, destRegions map[string]string, ev *CanaryEvidence, cnt *counter) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	log := v.col.log
+	for i := range ev.Results {
+		res := &ev.Results[i]
+		if res.SourceVersionID == "" {
+			continue
+		}
+		for _, d := range ev.Results {
+			region := destRegions[d.Destination]
+			if d.Destination == res.Destination || region == "" {
+				continue
+			}
+			c, bucket := vc.Canary(region), destinationName(d.Destination)
+			cnt.add("HeadObject")
+			h, err := c.HeadObject(cctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(res.Key)})
+			if err != nil {
+				continue
+			}
+			r := canaryRun{CanaryResult: *res}
+			r.remove(cctx, c, bucket, aws.ToString(h.VersionId), cnt.add, log)
+			*res = r.CanaryResult
+			b.Errors = append(b.Errors, r.errs...)
+		}
+	}
 }
 
 // CanaryTarget is where one canary goes: the source and destination clients and

@@ -253,7 +253,7 @@ func TestScanMotoCanary(t *testing.T) {
 
 	// Replication as S3 would do it for canary-src: the replica appears 300 ms after
 	// the PUT, and the source version then reports COMPLETED.
-	p.Replicate(m.URL, "canary-src", "canary-dst", CanaryPrefix, 300*time.Millisecond)
+	p.Replicate(m.URL, "canary-src", CanaryPrefix, 300*time.Millisecond, "canary-dst")
 	t.Cleanup(p.Wait)
 
 	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
@@ -297,5 +297,41 @@ func TestScanMotoCanary(t *testing.T) {
 	got := bucketNamed(t, snap, "canary-src").Verification.Requests
 	if got["PutObject"] != want["PutObject"] || got["DeleteObject"] != want["DeleteObject"] || got["HeadObject"] < 2 {
 		t.Errorf("canary-src requests = %v, want one PutObject, two DeleteObject, HeadObject polls", got)
+	}
+}
+
+// A canary written for one destination also matches the bucket's rule into the
+// other: each canary's replica in the other destination is found and deleted too.
+func TestScanMotoCanaryMultipleDestinations(t *testing.T) {
+	m := moto.Require(t)
+	s := newSeeder(t, m.URL)
+	p := newStatusProxy(t, m.URL)
+	role := s.role("multi-role", nil)
+	s.bucket("multi-src", "us-east-1", true)
+	a := s.bucket("multi-a", "eu-west-1", true)
+	b := s.bucket("multi-b", "ap-southeast-2", true)
+	s.replicate("multi-src", "us-east-1", role, a, b)
+	p.Replicate(m.URL, "multi-src", CanaryPrefix, 200*time.Millisecond, "multi-a", "multi-b")
+	t.Cleanup(p.Wait)
+
+	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
+		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: 3 * time.Second, CanaryPoll: 100 * time.Millisecond}
+	})
+	p.Wait()
+	if !snap.Complete() {
+		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
+	}
+	res := bucketNamed(t, snap, "multi-src").Verification.Canary.Results
+	if len(res) != 2 || res[0].Outcome != CanaryReplicated || res[1].Outcome != CanaryReplicated {
+		t.Fatalf("canaries = %+v, want two replicated", res)
+	}
+	for _, bk := range []struct{ name, region string }{{"multi-src", "us-east-1"}, {"multi-a", "eu-west-1"}, {"multi-b", "ap-southeast-2"}} {
+		if left := canaryVersions(t, s.s3(bk.region), bk.name); len(left) != 0 {
+			t.Errorf("%s still holds canary versions: %v", bk.name, left)
+		}
+	}
+	// Two canaries, each deleted at its source and in both destinations.
+	if got := bucketNamed(t, snap, "multi-src").Verification.Requests["DeleteObject"]; got != 6 {
+		t.Errorf("DeleteObject calls = %d, want 6", got)
 	}
 }

@@ -231,7 +231,7 @@ func TestVerifyCanaryOnMoto(t *testing.T) {
 		v.bucket(b+"-dst", "eu-west-1", true)
 		v.replicate(b, b+"-dst", false)
 	}
-	p.Replicate(moto.URL, "cn-src", "cn-src-dst", "crrscan-canary/", 200*time.Millisecond)
+	p.Replicate(moto.URL, "cn-src", "crrscan-canary/", 200*time.Millisecond, "cn-src-dst")
 	env := []string{"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_REGION=us-east-1",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}
 

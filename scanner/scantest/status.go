@@ -79,9 +79,9 @@ func (p *StatusProxy) Answer(resp *http.Response) error {
 
 // Replicate makes the proxy replicate as S3 would every object PUT through it
 // into src under prefix: the new version reports PENDING, and after delay a copy
-// appears in dst (written straight to the target) and the version reports
-// COMPLETED. Wait waits for the copies in flight.
-func (p *StatusProxy) Replicate(target, src, dst, prefix string, delay time.Duration) {
+// appears in each of dsts (written straight to the target) and the version
+// reports COMPLETED. Wait waits for the copies in flight.
+func (p *StatusProxy) Replicate(target, src, prefix string, delay time.Duration, dsts ...string) {
 	p.OnResponse(func(resp *http.Response) error {
 		r := resp.Request
 		if err := p.Answer(resp); err != nil || r.Method != http.MethodPut || resp.StatusCode != http.StatusOK ||
@@ -94,12 +94,15 @@ func (p *StatusProxy) Replicate(target, src, dst, prefix string, delay time.Dura
 		go func() {
 			defer p.copies.Done()
 			time.Sleep(delay)
-			_, err := NewS3(target, "us-east-1").PutObject(context.Background(), &s3.PutObjectInput{
-				Bucket: aws.String(dst), Key: aws.String(key), Body: strings.NewReader("replica"),
-			})
-			if err == nil {
-				p.Set(version, "COMPLETED")
+			for _, dst := range dsts {
+				_, err := NewS3(target, "us-east-1").PutObject(context.Background(), &s3.PutObjectInput{
+					Bucket: aws.String(dst), Key: aws.String(key), Body: strings.NewReader("replica"),
+				})
+				if err != nil {
+					return
+				}
 			}
+			p.Set(version, "COMPLETED")
 		}()
 		return nil
 	})

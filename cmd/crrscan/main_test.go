@@ -115,6 +115,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad fail-on", []string{"scan", "--from-snapshot", demo, "--fail-on", "severe"}, "severe"},
 		{"unknown command", []string{"scna"}, "scna"},
 		{"unknown check", []string{"checks", "explain", "CRR-999"}, "CRR-999"},
+		{"verify a snapshot", []string{"scan", "--from-snapshot", demo, "--verify-objects"}, "--from-snapshot"},
+		{"no verify sample", []string{"scan", "--from-snapshot", demo, "--verify-sample", "0"}, "--verify-sample"},
+		{"bad metrics window", []string{"scan", "--from-snapshot", demo, "--metrics-window", "10s"}, "--metrics-window"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -222,6 +222,20 @@ func TestScanMotoVerifyObjects(t *testing.T) {
 	})
 }
 
+// scanCanaries scans through p with the canary on (polling every 100 ms) and
+// waits for the copies p makes; the scan must be complete.
+func scanCanaries(t *testing.T, p *scantest.StatusProxy, timeout time.Duration) *Snapshot {
+	t.Helper()
+	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
+		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: timeout, CanaryPoll: 100 * time.Millisecond}
+	})
+	p.Wait()
+	if !snap.Complete() {
+		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
+	}
+	return snap
+}
+
 // canaryVersions lists every version of the canary prefix in bucket.
 func canaryVersions(t *testing.T, c *s3.Client, bucket string) []string {
 	t.Helper()
@@ -256,13 +270,7 @@ func TestScanMotoCanary(t *testing.T) {
 	p.Replicate(m.URL, "canary-src", CanaryPrefix, 300*time.Millisecond, "canary-dst")
 	t.Cleanup(p.Wait)
 
-	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
-		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: 2 * time.Second, CanaryPoll: 100 * time.Millisecond}
-	})
-	p.Wait()
-	if !snap.Complete() {
-		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
-	}
+	snap := scanCanaries(t, p, 2*time.Second)
 	ok := bucketNamed(t, snap, "canary-src").Verification.Canary.Results
 	if len(ok) != 1 || ok[0].Outcome != CanaryReplicated || ok[0].Seconds < 0.3 || ok[0].Seconds > 2 ||
 		ok[0].SourceStatus != StatusCompleted || ok[0].SourceVersionID == "" || ok[0].ReplicaVersionID == "" || len(ok[0].Uncleaned) != 0 {
@@ -314,13 +322,7 @@ func TestScanMotoCanaryMultipleDestinations(t *testing.T) {
 	p.Replicate(m.URL, "multi-src", CanaryPrefix, 200*time.Millisecond, "multi-a", "multi-b")
 	t.Cleanup(p.Wait)
 
-	snap := scanMoto(t, motoClients(p.URL), func(o *Options) {
-		o.Verify = VerifyOptions{Canary: true, CanaryTimeout: 3 * time.Second, CanaryPoll: 100 * time.Millisecond}
-	})
-	p.Wait()
-	if !snap.Complete() {
-		t.Fatalf("snapshot incomplete: %s", mustJSON(t, snap))
-	}
+	snap := scanCanaries(t, p, 3*time.Second)
 	res := bucketNamed(t, snap, "multi-src").Verification.Canary.Results
 	if len(res) != 2 || res[0].Outcome != CanaryReplicated || res[1].Outcome != CanaryReplicated {
 		t.Fatalf("canaries = %+v, want two replicated", res)

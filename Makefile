@@ -68,6 +68,7 @@ BENCH_CONCURRENCY ?= 64
 # BENCH_MEMORY_SIZE= skips it.
 BENCH_MEMORY_SIZE ?= 100000
 BENCH_MEMORY_EVAL ?= 0
+BENCH_VERIFY_BUCKETS ?= 10000
 BENCH_ENV          = CRRSCAN_BENCH_ACCOUNTS=$(BENCH_ACCOUNTS) CRRSCAN_BENCH_CONCURRENCY=$(BENCH_CONCURRENCY)
 BENCH_TEST         = ./bin/fakeaws.test -test.timeout 30m -test.run
 
@@ -85,3 +86,7 @@ bench: ## scan synthetic estates (1k, 10k at 40 ms a call; 100k for memory) thro
 	    $(BENCH_TEST) '^TestBenchEstate$$'; \
 	done
 	@CRRSCAN_BENCH_TABLE=$(BENCH_DIR) $(BENCH_TEST) '^TestBenchTable$$'
+	@# Live verification: requests per replicating bucket and mode (Go fakes, 10,000
+	@# buckets), and a 100,000-version inventory counted in bounded memory.
+	@CRRSCAN_BENCH_VERIFY=$(BENCH_VERIFY_BUCKETS) $(GO) test -count=1 -run '^TestBenchVerifyRequests$$' -v ./scanner | grep '^verify '
+	@$(GO) test -run '^$$' -bench '^BenchmarkInventoryCount$$' -benchtime 3x ./scanner | grep '^Benchmark'

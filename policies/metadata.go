@@ -91,6 +91,7 @@ func knownComponents() []string {
 		scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock, scanner.ComponentLifecycle,
 		scanner.ComponentRequestPayment, scanner.ComponentPolicy, scanner.ComponentKMS,
 		scanner.ComponentObjects, scanner.ComponentNotification,
+		scanner.ComponentVerification,
 	}
 }
 

@@ -96,6 +96,8 @@ type htmlPage struct {
 
 	Map *mapView
 
+	Evidence *evidenceView // nil without live verification
+
 	Drift *driftView // nil without a baseline
 
 	Findings       []findingView
@@ -256,6 +258,7 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 		p.Map = layoutMap(buckets, edges, fs)
 	}
 	p.Filters = filters(fs)
+	p.Evidence = newEvidenceView(r.Evidence)
 	if r.Drift != nil {
 		p.Drift = newDriftView(r.Drift)
 	}

@@ -36,6 +36,9 @@ type Result struct {
 	// Buckets are the per-bucket check outcomes the JUnit report lists passing
 	// checks from; not part of the JSON contract. See WithBuckets.
 	Buckets []BucketOutcome `json:"-"`
+	// Evidence is the live verification evidence of the replicating buckets the
+	// HTML report shows; not part of the JSON contract (findings carry it).
+	Evidence []BucketEvidence `json:"-"`
 }
 
 // Tool names the program that produced the result.
@@ -68,6 +71,9 @@ type ScanInfo struct {
 	// snapshot is evaluated (--from-snapshot). Absent when unknown.
 	CollectedAt time.Time `json:"collected_at,omitzero"`
 	EvaluatedAt time.Time `json:"evaluated_at,omitzero"`
+	// VerificationRequests counts the requests live verification made, by
+	// operation; absent when the scan did not verify.
+	VerificationRequests map[string]int `json:"verification_requests,omitempty"`
 }
 
 // SkippedAccount is an account of the organisation that the scan left out, and why.

@@ -455,6 +455,9 @@ func (t *Table) writeSummary(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Open findings: %d (%s)\n", open, strings.Join(bySev, ", "))
 	fmt.Fprintf(w, "Errors: %d\n", errs)
 	fmt.Fprintf(w, "Waived: %d\n", waived)
+	if line := verificationLine(r.Scan.VerificationRequests); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	switch {
 	case r.Scan.Complete:
 		fmt.Fprintln(w, "scan complete")

@@ -68,13 +68,19 @@ const (
 // readmePolicyActions extracts the Action list of the ```json IAM policy between
 // the README's iam-policy markers.
 func readmePolicyActions(readme string) ([]string, error) {
-	_, rest, ok := strings.Cut(readme, policyBegin+"\n")
+	return readmePolicyActionsBetween(readme, policyBegin, policyEnd)
+}
+
+// readmePolicyActionsBetween extracts the Action list of the ```json IAM policy
+// between the lines begin and end.
+func readmePolicyActionsBetween(readme, begin, end string) ([]string, error) {
+	_, rest, ok := strings.Cut(readme, begin+"\n")
 	if !ok {
-		return nil, errorf("no line %q", policyBegin)
+		return nil, errorf("no line %q", begin)
 	}
-	block, _, ok := strings.Cut(rest, policyEnd)
+	block, _, ok := strings.Cut(rest, end)
 	if !ok {
-		return nil, errorf("no line %q after %q", policyEnd, policyBegin)
+		return nil, errorf("no line %q after %q", end, begin)
 	}
 	block = strings.TrimSpace(block)
 	if !strings.HasPrefix(block, "```json\n") || !strings.HasSuffix(block, "```") {

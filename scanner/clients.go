@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -160,6 +161,11 @@ type Options struct {
 	// min_retention_days (CRR-026). ReadAll reads every bucket and destination
 	// setting, for checks (custom ones) that need more than the built-in ones.
 	ReadTags, ReadLifecycle, ReadAll bool
+
+	// Verify turns on live verification of the buckets that replicate (object
+	// evidence, metrics, canary): read after the destinations, so such buckets go
+	// to Ready only with the snapshot.
+	Verify VerifyOptions
 }
 
 // DefaultConcurrency is the number of concurrent reads when Options.Concurrency is 0.
@@ -269,6 +275,7 @@ type awsClients struct {
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
 	kms map[string]kmsCalls
+	cw  map[string]cloudWatchCalls
 }
 
 // newAWSClients builds clients from cfg as it is (no rate limiter). A BaseEndpoint
@@ -285,6 +292,7 @@ func newAWSClients(cfg aws.Config) *awsClients {
 		ec2:  ec2Regions{describe: ec2.NewFromConfig(cfg).DescribeRegions},
 		s3:   map[string]*s3.Client{},
 		kms:  map[string]kmsCalls{},
+		cw:   map[string]cloudWatchCalls{},
 	}
 }
 
@@ -303,35 +311,50 @@ func newLimitedClients(base aws.Config, limits RateLimits) *awsClients {
 }
 
 // S3 returns the S3 client of region, creating it on first use.
-func (c *awsClients) S3(region string) S3API {
-	if region == "" {
-		region = c.cfg.Region
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl, ok := c.s3[region]; ok {
-		return cl
-	}
-	cl := s3.NewFromConfig(c.cfg, func(so *s3.Options) {
-		so.Region = region
-		so.UsePathStyle = c.cfg.BaseEndpoint != nil
+func (c *awsClients) S3(region string) S3API { return c.s3Client(region) }
+
+// Objects returns the S3 client of region for object verification.
+func (c *awsClients) Objects(region string) ObjectsAPI { return c.s3Client(region) }
+
+// Canary returns the S3 client of region for the canary.
+func (c *awsClients) Canary(region string) CanaryAPI { return c.s3Client(region) }
+
+// CloudWatch returns the CloudWatch client of region, creating it on first use.
+func (c *awsClients) CloudWatch(region string) CloudWatchAPI {
+	return perRegion(c, c.cw, region, func(region string) cloudWatchCalls {
+		return cloudWatchCalls{cloudwatch.NewFromConfig(c.cfg, func(o *cloudwatch.Options) { o.Region = region }).GetMetricData}
 	})
-	c.s3[region] = cl
-	return cl
+}
+
+func (c *awsClients) s3Client(region string) *s3.Client {
+	return perRegion(c, c.s3, region, func(region string) *s3.Client {
+		return s3.NewFromConfig(c.cfg, func(so *s3.Options) {
+			so.Region = region
+			so.UsePathStyle = c.cfg.BaseEndpoint != nil
+		})
+	})
 }
 
 // KMS returns the KMS client of region, creating it on first use.
 func (c *awsClients) KMS(region string) KMSAPI {
+	return perRegion(c, c.kms, region, func(region string) kmsCalls {
+		return newKMSCalls(kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region }))
+	})
+}
+
+// perRegion returns m's client of region ("" is the default region), built with
+// build on first use.
+func perRegion[T any](c *awsClients, m map[string]T, region string, build func(region string) T) T {
 	if region == "" {
 		region = c.cfg.Region
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl, ok := c.kms[region]; ok {
+	if cl, ok := m[region]; ok {
 		return cl
 	}
-	cl := newKMSCalls(kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region }))
-	c.kms[region] = cl
+	cl := build(region)
+	m[region] = cl
 	return cl
 }
 

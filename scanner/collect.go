@@ -183,6 +183,10 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	snap.Destinations = col.destinations(snap.Buckets)
 	snap.Roles = col.linkedRoles(snap.Buckets)
 	snap.KmsKeys = col.kmsKeys(keys)
+	col.verify(ctx, snap)
+	if ctx.Err() != nil {
+		return cancelled()
+	}
 	col.log.Info("scan finished", "accounts", len(snap.Accounts), "buckets", len(snap.Buckets),
 		"destinations", len(snap.Destinations), "roles", len(snap.Roles), "kms_keys", len(snap.KmsKeys))
 	return col.finish(snap), nil
@@ -340,14 +344,22 @@ func (col *collector) readReplication(ctx context.Context, lb *listedBucket) {
 		lb.excluded = true
 		return
 	}
-	repl, err := a.clients.S3(b.Region).GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b.Name)})
+	col.readBucketReplication(ctx, a.clients.S3(b.Region), b)
+}
+
+// readBucketReplication reads b's replication configuration (none: nil); it
+// reports whether the read succeeded.
+func (col *collector) readBucketReplication(ctx context.Context, c S3API, b *Bucket) bool {
+	repl, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b.Name)})
 	switch {
 	case err == nil:
 		b.ReplicationConfiguration = convertReplication(repl.ReplicationConfiguration)
 	case errorCode(err) == codeReplicationNotFound:
 	default:
 		b.Errors = append(b.Errors, col.failed("GetBucketReplication", b.Arn, ComponentReplication, err))
+		return false
 	}
+	return true
 }
 
 // collectBucket reads the rest of a bucket that readReplication read: versioning

@@ -25,7 +25,8 @@ type destRead struct {
 
 // linkedEmitter hands each bucket that replicates to Options.Ready as soon as the
 // destinations its rules name are read, while other destinations still are. A
-// bucket that names a KMS key waits for the snapshot: its keys are read last.
+// bucket that names a KMS key waits for the snapshot: its keys are read last (so
+// does every bucket that replicates when the scan verifies: verification is last).
 type linkedEmitter struct {
 	col   *collector
 	g     *Graph
@@ -56,7 +57,7 @@ func (col *collector) newLinkedEmitter(buckets []*Bucket, reads []destRead, g *G
 	}
 	var now []*Bucket
 	for _, b := range buckets {
-		if b.ReplicationConfiguration == nil || len(b.KMSKeyRefs()) > 0 {
+		if b.ReplicationConfiguration == nil || len(b.KMSKeyRefs()) > 0 || col.opts.Verify.Enabled() {
 			continue
 		}
 		seen := map[string]bool{}

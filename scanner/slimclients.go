@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -78,6 +79,16 @@ func (c kmsCalls) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, o .
 
 func (c kmsCalls) GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, o ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
 	return c.getKeyPolicy(ctx, in, o...)
+}
+
+// cloudWatchCalls is the CloudWatch client's operation live verification calls
+// (CloudWatchAPI).
+type cloudWatchCalls struct {
+	getMetricData func(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
+}
+
+func (c cloudWatchCalls) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, o ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	return c.getMetricData(ctx, in, o...)
 }
 
 // orgCalls is the Organizations client's operation the scanner calls.

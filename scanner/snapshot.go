@@ -101,8 +101,11 @@ type Bucket struct {
 	// whose key starts with it. It is nil when the bucket has no configuration or
 	// no rule with a prefix, and in snapshots taken before the scan listed; a
 	// prefix whose listing failed is absent (see Errors). Absent means unknown.
-	PrefixHasObjects map[string]bool   `json:"PrefixHasObjects,omitempty"`
-	Errors           []CollectionError `json:"Errors,omitempty"`
+	PrefixHasObjects map[string]bool `json:"PrefixHasObjects,omitempty"`
+	// Verification is the live evidence that replication works, read when asked
+	// (Options.Verify) for buckets with an enabled rule; nil otherwise.
+	Verification *Verification     `json:"Verification,omitempty"`
+	Errors       []CollectionError `json:"Errors,omitempty"`
 }
 
 // Versioning is GetBucketVersioning's answer. Status "" means never enabled.

@@ -85,6 +85,7 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		newScanCmd(s, action),
 		newChecksCmd(s, action),
 		newDiffCmd(s, action),
+		newVerifyCmd(s, action),
 		newVersionCmd(s, action),
 		newGenDocsCmd(s),
 	)

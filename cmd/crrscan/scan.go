@@ -16,7 +16,7 @@ chain: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config and credentials,
 SSO, instance roles), of several accounts (--profile, repeated; --accounts with
 --role-name) or of a whole AWS Organization (--org --role-name), or evaluates a
 snapshot offline with --from-snapshot. Only read-only APIs are called (see the
-README for the IAM policy).
+README for the IAM policy), unless --canary asks for a canary object to be written.
 
 Progress is drawn on standard error when it is a terminal; logs go there too.`
 
@@ -32,7 +32,9 @@ const scanExample = `  crrscan scan                                       # tabl
                                                      # what changed since prev/ (and its
                                                      # crrscan.snapshot.json); fail only on new findings
   crrscan scan --config crrscan.yaml                 # scope, requirements, severities, waivers
-  crrscan scan --endpoint-url http://127.0.0.1:5000  # an emulator such as moto`
+  crrscan scan --endpoint-url http://127.0.0.1:5000  # an emulator such as moto
+  crrscan scan --verify-objects --verify-metrics     # is replication working? (object status, metrics)
+  crrscan scan --canary                              # WRITES a canary object per destination (README)`
 
 // newScanCmd is `crrscan scan`. To add a flag, add one line to the block below:
 // bound to a field of f.Config (app.ScanConfig) when the value needs no checking,
@@ -75,6 +77,15 @@ func newScanCmd(s streams, action actionFunc) *cobra.Command {
 	fs.BoolVar(&c.AllowNetworkPolicies, "allow-network-policies", false, "let custom checks (--policy-dir) call http.send, net.lookup_ip_addr, opa.runtime and other builtins that reach outside crrscan")
 	fs.StringVar(&f.MaxInputSize, "max-input-size", maxInputSizeDefault, maxInputSizeUsage)
 	fs.StringVar(&c.Compliance, "compliance", "", "limit the report to the checks that map to this compliance `framework` (aws-securityhub, nist-800-53-r5, pci-dss-v3.2.1); read errors are always reported")
+	// Live verification (README: Live verification); --canary writes.
+	fs.BoolVar(&c.AWS.Verify.Objects, "verify-objects", false, "verify replication from the object versions of every replicating bucket: S3 Inventory (CSV) where one delivers ReplicationStatus, else a bounded sample (ListObjectVersions, HeadObject; never object contents)")
+	fs.IntVar(&c.AWS.Verify.Sample, "verify-sample", scanner.DefaultVerifySample, "with --verify-objects: list at most this many `versions` per bucket")
+	fs.IntVar(&c.AWS.Verify.Heads, "verify-heads", scanner.DefaultVerifyHeads, "with --verify-objects: HeadObject at most this many sampled `versions` per bucket (newest and oldest)")
+	fs.DurationVar(&c.AWS.Verify.PendingThreshold, "pending-threshold", scanner.DefaultPendingThreshold, "with --verify-objects: a version PENDING longer than this `duration` is late (at most 15m under RTC)")
+	fs.BoolVar(&c.AWS.Verify.Metrics, "verify-metrics", false, "read the CloudWatch replication metrics of rules that publish them, in the source and destination regions")
+	fs.DurationVar(&c.AWS.Verify.MetricsWindow, "metrics-window", scanner.DefaultMetricsWindow, "with --verify-metrics: read the metrics of this last `duration`")
+	fs.BoolVar(&c.AWS.Verify.Canary, "canary", false, "WRITES: put a tagged canary object per replication destination, wait for its replica, then delete the canary versions")
+	fs.DurationVar(&c.AWS.Verify.CanaryTimeout, "canary-timeout", scanner.DefaultCanaryTimeout, "with --canary: wait this `duration` for each replica")
 
 	cmd.RunE = action(func(ctx context.Context, _ []string) (int, error) {
 		cfg, err := f.Resolve(s.out, s.err)

@@ -98,6 +98,8 @@ type Proxy struct {
 	counts map[string]int    // "service kind" → faults injected
 	keys   map[string]string // access key id → account id
 	total  int
+	onResp func(*http.Response) error
+	routes map[string]http.Handler // SigV4 service → handler serving it instead of the target
 }
 
 // NewProxy starts a proxy forwarding to target (a base URL such as Moto.URL)
@@ -119,9 +121,18 @@ func NewFaultProxy(target string, faults Faults, rules ...Rule) *Proxy {
 	}
 	rp := &httputil.ReverseProxy{
 		Rewrite:        func(r *httputil.ProxyRequest) { r.SetURL(u) },
-		ModifyResponse: p.learnKeys,
+		ModifyResponse: p.modifyResponse,
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, service := credentialScope(r); service != "" {
+			p.mu.Lock()
+			h := p.routes[service]
+			p.mu.Unlock()
+			if h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
 		body := readBody(r)
 		form := formOf(r, body)
 		action := form.Get("Action")
@@ -181,6 +192,41 @@ func (p *Proxy) RegisterKey(accessKeyID, account string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.keys[accessKeyID] = account
+}
+
+// Route serves the requests signed for service (the SigV4 scope's name, e.g.
+// "monitoring" for CloudWatch) with h instead of the target: a Go fake for what
+// the emulator lacks, behind the same endpoint as the rest.
+func (p *Proxy) Route(service string, h http.Handler) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.routes == nil {
+		p.routes = map[string]http.Handler{}
+	}
+	p.routes[service] = h
+}
+
+// OnResponse sets f to see, and change, every response the proxy forwards from
+// the target: a test adds what the emulator cannot (e.g. the
+// x-amz-replication-status header S3 sets on a replicated object's HeadObject).
+// resp.Request is the request as forwarded.
+func (p *Proxy) OnResponse(f func(resp *http.Response) error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onResp = f
+}
+
+func (p *Proxy) modifyResponse(resp *http.Response) error {
+	if err := p.learnKeys(resp); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	f := p.onResp
+	p.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f(resp)
 }
 
 // Close stops the proxy.

@@ -210,6 +210,10 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		},
 		infos, findings, outcomes)
 	res.Map = ReplicationMap(snap)
+	res.Evidence = VerificationEvidence(snap)
+	if reqs := scanner.VerificationRequests(snap); len(reqs) > 0 {
+		res.Scan.VerificationRequests = reqs
+	}
 	if judged.Buckets != nil {
 		res.WithBuckets(judged.Buckets)
 	}

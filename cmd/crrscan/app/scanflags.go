@@ -74,6 +74,9 @@ func (f *ScanFlags) Resolve(stdout, stderr io.Writer) (ScanConfig, error) {
 	if (cfg.FailOnNew || cfg.BaselineSnapshot != "") && cfg.Baseline == "" {
 		return cfg, UsageError(fmt.Errorf("--fail-on-new and --baseline-snapshot need --baseline: the previous scan's crrscan.json"))
 	}
+	if err := checkVerifyFlags(cfg); err != nil {
+		return cfg, UsageError(err)
+	}
 	if cfg.FromSnapshot != "" && (len(cfg.Profiles) > 0 || cfg.AWS.EndpointURL != "" || cfg.AWS.Org || len(cfg.AWS.Accounts) > 0 || len(cfg.AWS.Regions) > 0) {
 		return cfg, UsageError(fmt.Errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}

@@ -51,7 +51,7 @@ func checkJSON(path string, max int64) error {
 func checkConfigInputs(settingsFile string, policyDirs []string, max int64) error {
 	if settingsFile != "" {
 		if err := inputfile.Check(settingsFile, max); err != nil {
-			return UsageError(fmt.Errorf("settings %w", inputfile.Wrap(settingsFile, errors.New("not read"), err)))
+			return UsageError(fmt.Errorf("read settings: %w", withPath(settingsFile, err)))
 		}
 	}
 	for _, dir := range policyDirs {
@@ -59,16 +59,23 @@ func checkConfigInputs(settingsFile string, policyDirs []string, max int64) erro
 			if err != nil || !d.Type().IsRegular() {
 				return err
 			}
-			if err := inputfile.Check(path, max); err != nil {
-				return inputfile.Wrap(path, errors.New("not read"), err)
-			}
-			return nil
+			return withPath(path, inputfile.Check(path, max))
 		})
 		if err != nil {
 			return UsageError(fmt.Errorf("load policies: %w", err))
 		}
 	}
 	return nil
+}
+
+// withPath prefixes err with path unless it names it already (an
+// *fs.PathError); nil stays nil.
+func withPath(path string, err error) error {
+	var pe *fs.PathError
+	if err == nil || errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // readResultMax reads a result file of at most max bytes (inputfile.OpenJSON).

@@ -70,8 +70,13 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	)
 	fs.Var(&profiles, "profile", "AWS shared-config `profile` to scan the account of (repeatable: one account each; default: the standard chain)")
 	fs.Var(&policyDirs, "policy-dir", "load extra Rego checks from this `directory` (repeatable)")
+	dist := distFlags(fs) // sharding and s3:// outputs (dist.go)
 	if done, err := parseFlags(fs, args, s.out, scanUsage); done || err != nil {
 		return 0, err
+	}
+	shard, err := app.ResolveShard(*dist.shard, *dist.shards, *dist.runID, os.Getenv)
+	if err != nil {
+		return 0, app.UsageError(err)
 	}
 	fo, err := report.ParseFailOn(*failOn)
 	if err != nil {
@@ -108,7 +113,8 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 	if (*failOnNew || *baselineSnap != "") && *baseline == "" {
 		return 0, app.UsageError(errorf("--fail-on-new and --baseline-snapshot need --baseline: the previous scan's crrscan.json"))
 	}
-	if *fromSnapshot != "" && (len(profiles) > 0 || *endpointURL != "" || *org || len(accountIDs) > 0 || len(regionNames) > 0) {
+	// With s3:// locations, the profile and endpoint serve S3 (dist.go).
+	if *fromSnapshot != "" && ((len(profiles) > 0 || *endpointURL != "") && !usesS3(*fromSnapshot, *outputDir, *snapshotOut, *baseline) || *org || len(accountIDs) > 0 || len(regionNames) > 0) {
 		return 0, app.UsageError(errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}
 
@@ -133,6 +139,7 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 			RoleName:    *roleName,
 			ExternalID:  *externalID,
 			Regions:     regionNames,
+			Shard:       shard,
 		},
 		Profiles:     profiles,
 		FromSnapshot: *fromSnapshot,
@@ -149,6 +156,7 @@ func runScan(ctx context.Context, args []string, s streams) (int, error) {
 		Stderr:       stderr,
 		Status:       status,
 		Logger:       logger,
+		SSEKMSKeyID:  *dist.sseKMSKeyID,
 
 		// Drift against a previous scan.
 		Baseline:         *baseline,

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/crrscan/crrscan/report"
@@ -29,11 +28,9 @@ func MergeConfig(f MergeFlags, stderr io.Writer) (ScanConfig, error) {
 	if err != nil {
 		return ScanConfig{}, UsageError(err)
 	}
-	formats := report.Formats()
-	if strings.TrimSpace(f.Formats) != "all" {
-		if formats, err = report.ParseFormats(f.Formats); err != nil {
-			return ScanConfig{}, UsageError(err)
-		}
+	formats, err := ParseFormatList(f.Formats)
+	if err != nil {
+		return ScanConfig{}, UsageError(err)
 	}
 	var today time.Time
 	if f.Today != "" {

@@ -194,3 +194,13 @@ func loadBaselineAt(ctx context.Context, st *objstore.Store, resultLoc, snapshot
 	b.Note = strings.ReplaceAll(b.Note, SnapshotBeside(res), snapLoc)
 	return b, nil
 }
+
+// usesS3 reports whether any of locs is an s3:// location.
+func usesS3(locs ...string) bool {
+	for _, l := range locs {
+		if objstore.IsS3(l) {
+			return true
+		}
+	}
+	return false
+}

@@ -242,6 +242,23 @@ func TestShardedScanOnMoto(t *testing.T) {
 		}
 	})
 
+	t.Run("baseline and snapshot from s3", func(t *testing.T) {
+		single := "s3://" + outBucket + "/single/"
+		res := runCrrscan(t, orgEnv, "scan", "--from-snapshot", single+"crrscan.snapshot.json", "--baseline", single+"crrscan.json",
+			"--fail-on-new", "--endpoint-url", p.URL, "--format", "json", "--output-dir", "s3://"+outBucket+"/again/")
+		if res.code != 0 {
+			t.Fatalf("the same estate against its own baseline: exit %d, want 0 (nothing new); stderr:\n%s", res.code, res.stderr)
+		}
+		var r report.Result
+		if err := json.Unmarshal(s3Files(t, "again/")["crrscan.json"], &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Drift == nil || r.Drift.Baseline.Result != single+"crrscan.json" || r.Drift.Baseline.Snapshot != single+"crrscan.snapshot.json" ||
+			r.Drift.Findings == nil || len(r.Drift.Findings.New) != 0 || len(r.Drift.Findings.Resolved) != 0 || len(r.Drift.Findings.StillOpen) == 0 {
+			t.Errorf("drift against the S3 baseline: %+v", r.Drift)
+		}
+	})
+
 	t.Run("refused upload", func(t *testing.T) {
 		res := runCrrscan(t, orgEnv, "scan", "--from-snapshot", "s3://"+outBucket+"/single/crrscan.snapshot.json",
 			"--endpoint-url", p.URL, "--format", "json", "--output-dir", "s3://crrscan-locked/out/")

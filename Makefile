@@ -90,3 +90,39 @@ bench: ## scan synthetic estates (1k, 10k at 40 ms a call; 100k for memory) thro
 	@# buckets), and a 100,000-version inventory counted in bounded memory.
 	@CRRSCAN_BENCH_VERIFY=$(BENCH_VERIFY_BUCKETS) $(GO) test -count=1 -run '^TestBenchVerifyRequests$$' -v ./scanner | grep '^verify '
 	@$(GO) test -run '^$$' -bench '^BenchmarkInventoryCount$$' -benchtime 3x ./scanner | grep '^Benchmark'
+
+# Sharded scans, releases and the container image (issue 11: beyond one machine).
+# make bench-shards: one synthetic organisation behind the fake AWS, scanned whole
+# and as 2 and 4 shards (each alone, as on a machine of its own), then merged:
+# the slowest shard plus the merge against the single run.
+BENCH_SHARDS_BUCKETS  ?= 2000
+BENCH_SHARDS_ACCOUNTS ?= 16
+# The static build of releases and of the container image; .goreleaser.yaml's
+# builds use the same (deploy's TestReleaseBuildFlags holds them equal).
+STATIC_ENV     := CGO_ENABLED=0
+STATIC_FLAGS   := -trimpath
+STATIC_LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse HEAD 2>/dev/null) -X main.date=$(shell git log -1 --format=%cI 2>/dev/null)
+GORELEASER_VERSION ?= v2.17.0
+GORELEASER         ?= go run github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+CONTAINER          ?= $(shell command -v podman || command -v docker)
+
+.PHONY: bench-shards release-snapshot docker
+bench-shards: ## sharded scans (1, 2, 4 shards) of a synthetic organisation through the fake AWS
+	@mkdir -p bin
+	$(GO) test -tags bench -c -o bin/fakeaws.test ./scanner/fakeaws
+	CRRSCAN_BENCH_SHARDS=$(BENCH_SHARDS_BUCKETS) CRRSCAN_BENCH_ACCOUNTS=$(BENCH_SHARDS_ACCOUNTS) CRRSCAN_BENCH_LATENCY=$(BENCH_LATENCY) \
+	  ./bin/fakeaws.test -test.timeout 30m -test.run '^TestBenchShards$$'
+
+release-snapshot: ## check .goreleaser.yaml, build every release binary and archive into dist/ (no publishing; SBOMs need cyclonedx-gomod)
+	$(GORELEASER) check
+	$(GORELEASER) build --snapshot --clean
+	@if command -v cyclonedx-gomod >/dev/null; then $(GORELEASER) release --snapshot --clean --skip=docker,publish; \
+	else $(GORELEASER) release --snapshot --clean --skip=docker,publish,sbom; \
+	  echo "release-snapshot: no SBOMs: install cyclonedx-gomod (go install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0)"; fi
+	@ls dist/*.tar.gz dist/*.zip dist/*checksums.txt
+
+docker: ## build the static linux binary and the container image crrscan:$(VERSION) (podman or docker)
+	@test -n "$(CONTAINER)" || { echo "docker: neither podman nor docker is installed" >&2; exit 1; }
+	@mkdir -p bin/linux-amd64
+	$(STATIC_ENV) GOOS=linux GOARCH=amd64 $(GO) build $(STATIC_FLAGS) -ldflags "$(STATIC_LDFLAGS)" -o bin/linux-amd64/crrscan ./cmd/crrscan
+	$(CONTAINER) build -f Dockerfile -t crrscan:$(VERSION) bin/linux-amd64

@@ -50,6 +50,9 @@ func (o Options) validate(n int) error {
 	case !o.Org && len(o.Accounts) == 0 && (o.RoleName != "" || o.ExternalID != ""):
 		return bad("a role name or external id is used only with Org or Accounts")
 	}
+	if sh := o.Shard; sh != nil && (sh.Count < 1 || sh.Index < 0 || sh.Index >= sh.Count || sh.RunID == "") {
+		return bad("shard %s: want 0 <= index < count and a run id", sh)
+	}
 	if strings.ContainsAny(o.RoleName, ":*") {
 		return bad("role name %q: give the role's name (or path/name), not an ARN", o.RoleName)
 	}
@@ -76,6 +79,8 @@ type scanAccount struct {
 	roleArn string
 	// assumeFrom are the credentials roleArn is assumed with.
 	assumeFrom Clients
+	// foreign is set on another shard's account: it is reached and listed only.
+	foreign bool
 
 	// Written by the account's own work item only, read after it.
 	regions []string
@@ -244,15 +249,17 @@ func (col *collector) openAccount(ctx context.Context, a *scanAccount) {
 		}
 		a.clients = c
 	}
-	regions, errs := col.enabledRegions(ctx, a)
-	a.regions = regions
-	a.errs = append(a.errs, errs...)
+	if !a.foreign {
+		regions, errs := col.enabledRegions(ctx, a)
+		a.regions = regions
+		a.errs = append(a.errs, errs...)
+	}
 	buckets, listErr := col.listBuckets(ctx, a)
 	a.buckets = buckets
 	if listErr != nil {
 		a.errs = append(a.errs, *listErr)
 	}
-	col.log.Info("account listed", "account", a.id, "buckets", len(buckets), "regions", len(regions))
+	col.log.Info("account listed", "account", a.id, "buckets", len(buckets), "regions", len(a.regions), "other_shard", a.foreign)
 }
 
 // enabledRegions reads the regions enabled in the account: Account Management's

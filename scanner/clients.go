@@ -142,6 +142,11 @@ type Options struct {
 	// RateLimits caps the requests per second to each service per account; its
 	// zero fields take DefaultRateLimits' values.
 	RateLimits RateLimits
+	// Shard, when set, collects only the accounts of that shard (ShardOf); the
+	// other accounts are still reached and listed, so that the destinations, roles
+	// and KMS keys the shard's buckets name there are read with their owners'
+	// credentials. The snapshot records it (Snapshot.Shard).
+	Shard *Shard
 	// Progress, when set, is kept up to date as the scan goes.
 	Progress *Progress
 	// Ready, when set, receives each scanned bucket as soon as everything its
@@ -211,15 +216,17 @@ func (o Options) logger() *slog.Logger {
 // and credentials files, profile, SSO, instance roles) and returns clients built
 // from it, rate-limited per service with o.RateLimits. It makes no request.
 func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
-	cfg, err := loadConfig(ctx, o)
+	cfg, err := LoadAWSConfig(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
 }
 
-// loadConfig loads the SDK configuration of o.
-func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
+// LoadAWSConfig loads the standard AWS configuration with o's profile, region
+// (else us-east-1) and endpoint, the scanner's retryer, and an HTTP client sized
+// for o's concurrency.
+func LoadAWSConfig(ctx context.Context, o Options) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithLogger(sdkLogger(o.Logger)),
 		config.WithRetryer(newRetryer),

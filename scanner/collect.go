@@ -77,21 +77,36 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	}
 	cancelled := func() (*Snapshot, error) { return nil, fmt.Errorf("scan: %w", ctx.Err()) }
 
-	accounts := col.discover(ctx, sources, snap)
+	all := col.discover(ctx, sources, snap)
 	if ctx.Err() != nil {
 		return cancelled()
 	}
-	col.accounts = make(map[string]*scanAccount, len(accounts))
-	for _, a := range accounts {
+	col.accounts = make(map[string]*scanAccount, len(all))
+	accounts := make([]*scanAccount, 0, len(all))
+	for _, a := range all {
 		col.accounts[a.id] = a
+		if o.Shard != nil && ShardOf(a.id, o.Shard.Count) != o.Shard.Index {
+			a.foreign = true
+			continue
+		}
+		accounts = append(accounts, a)
 		snap.Accounts = append(snap.Accounts, a.id)
+	}
+	if o.Shard != nil {
+		snap.Shard = col.shardInfo(all)
 	}
 	col.progress.addAccounts(len(accounts))
 	col.log.Info("scanning", "accounts", len(accounts), "skipped_accounts", len(snap.SkippedAccounts))
 
-	col.forEach(len(accounts), func(i int) {
-		a := accounts[i]
+	// A shard also reaches and lists the other shards' accounts (foreign), so that
+	// it reads the destinations, roles and keys its buckets name there with their
+	// owners' credentials, as an unsharded scan does.
+	col.forEach(len(all), func(i int) {
+		a := all[i]
 		col.openAccount(ctx, a)
+		if a.foreign {
+			return
+		}
 		a.remaining.Store(int64(len(a.buckets)))
 		col.progress.accountListed(len(a.buckets))
 		if len(a.buckets) == 0 {
@@ -101,7 +116,7 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	if ctx.Err() != nil {
 		return cancelled()
 	}
-	col.index(accounts, snap)
+	col.index(all)
 
 	// Every bucket's replication configuration first: then the estate's graph is
 	// complete, and a bucket that does not replicate can be judged (Options.Ready) as
@@ -187,6 +202,9 @@ func ScanEach(ctx context.Context, sources []Clients, o Options) (*Snapshot, err
 	if ctx.Err() != nil {
 		return cancelled()
 	}
+	if snap.Shard != nil {
+		snap.Shard.Listed = col.listedElsewhere(snap.Destinations)
+	}
 	col.log.Info("scan finished", "accounts", len(snap.Accounts), "buckets", len(snap.Buckets),
 		"destinations", len(snap.Destinations), "roles", len(snap.Roles), "kms_keys", len(snap.KmsKeys))
 	return col.finish(snap), nil
@@ -243,15 +261,19 @@ type listedBucket struct {
 	// excluded is set when the bucket's region is outside Options.Regions: it is
 	// not in the snapshot (but is still read as a destination of scanned buckets).
 	excluded bool
+	// foreign is set on the buckets of another shard's accounts: they are not in
+	// the snapshot, and are read only as destinations of this shard's buckets.
+	foreign bool
 }
 
 // index builds the bucket index of every account. A name listed by two accounts
 // (impossible on AWS, where names are global) is kept for the first account.
-func (col *collector) index(accounts []*scanAccount, snap *Snapshot) {
+func (col *collector) index(accounts []*scanAccount) {
 	col.listed = map[string]*listedBucket{}
 	for _, a := range accounts {
 		kept := a.buckets[:0]
 		for _, lb := range a.buckets {
+			lb.foreign = a.foreign
 			if other := col.listed[lb.bucket.Name]; other != nil {
 				col.log.Warn("bucket listed by two accounts: kept in the first", "bucket", lb.bucket.Name,
 					"account", other.account.id, "also", a.id)
@@ -260,7 +282,7 @@ func (col *collector) index(accounts []*scanAccount, snap *Snapshot) {
 			col.listed[lb.bucket.Name] = lb
 			kept = append(kept, lb)
 		}
-		if len(kept) == 0 && len(a.buckets) > 0 {
+		if len(kept) == 0 && len(a.buckets) > 0 && !a.foreign {
 			col.progress.accountDone()
 		}
 		a.buckets = kept
@@ -498,6 +520,17 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 		lb := col.listed[name]
 		n := needs[arn]
 		switch {
+		case lb != nil && lb.foreign:
+			// Every setting: which ones the estate's checks need depends on the
+			// other shards' buckets too; merge keeps what an unsharded scan reads.
+			out = append(out, destRead{arn, func() {
+				col.dests.get(arn, func() LinkedBucket { return col.readForeignDestination(ctx, lb, arn) })
+			}})
+		case lb == nil && col.opts.Shard != nil:
+			from := col.accounts[via[arn]]
+			out = append(out, destRead{arn, func() {
+				col.dests.get(arn, func() LinkedBucket { return col.readDestination(ctx, from, arn, name, everything) })
+			}})
 		case lb != nil && !lb.excluded && lb.bucket.Region != "":
 			out = append(out, destRead{arn, func() { col.readListedDestination(ctx, lb, arn, n) }})
 		case lb != nil && lb.excluded:
@@ -518,6 +551,18 @@ func (col *collector) destinationReads(ctx context.Context, buckets []*Bucket) [
 // checks need for the rules (enabled or not) of buckets that replicate into it
 // (see destNeeds); with Options.ReadAll, every setting.
 func (col *collector) destinationNeeds(buckets []*Bucket) map[string]destNeeds {
+	owner := func(arn string) string {
+		if name, ok := bucketNameOf(arn); ok && col.listed[name] != nil {
+			return col.listed[name].account.id
+		}
+		return ""
+	}
+	return neededSettings(buckets, owner, func(id string) bool { return col.accounts[id].reachable() }, col.opts)
+}
+
+// neededSettings is destinationNeeds given, for a destination, the account that
+// listed it ("" when none did) and whether an account's roles are read.
+func neededSettings(buckets []*Bucket, listedBy func(arn string) string, reachable func(account string) bool, o Options) map[string]destNeeds {
 	// The account of a destination no scanned account listed is, as
 	// destinations() records it, the first account a rule declares for it.
 	declared := map[string]string{}
@@ -539,19 +584,19 @@ func (col *collector) destinationNeeds(buckets []*Bucket) map[string]destNeeds {
 			continue
 		}
 		roleRead := false
-		if acct, _, ok := roleOf(cfg.Role); ok && col.accounts[acct].reachable() {
+		if acct, _, ok := roleOf(cfg.Role); ok && reachable(acct) {
 			roleRead = true
 		}
 		for _, r := range cfg.Rules {
 			arn := r.Destination.Bucket
 			n := out[arn]
-			if col.opts.ReadAll {
+			if o.ReadAll {
 				out[arn] = everything
 				continue
 			}
 			destAccount := declared[arn]
-			if name, ok := bucketNameOf(arn); ok && col.listed[name] != nil {
-				destAccount = col.listed[name].account.id
+			if a := listedBy(arn); a != "" {
+				destAccount = a
 			}
 			ruleAccount := aws.ToString(r.Destination.Account)
 			same := b.AccountID != "" && destAccount == b.AccountID && (ruleAccount == "" || ruleAccount == b.AccountID)
@@ -560,7 +605,7 @@ func (col *collector) destinationNeeds(buckets []*Bucket) map[string]destNeeds {
 			} else if roleRead {
 				n.policy = true
 			}
-			if col.opts.ReadLifecycle {
+			if o.ReadLifecycle {
 				n.lifecycle = true
 			}
 			if b.ServerSideEncryptionConfiguration == nil || !blocksSSEC(b.ServerSideEncryptionConfiguration) {
@@ -696,7 +741,7 @@ func (col *collector) linkedDestination(arn string, hints []string) LinkedBucket
 			Operation: "HeadBucket", Code: codeInvalidArn, Resource: arn, Component: ComponentDestination,
 			Message: "the destination is not an S3 bucket ARN; the bucket cannot be looked up",
 		}}}
-	case lb != nil && !lb.excluded:
+	case lb != nil && !lb.excluded && !lb.foreign:
 		cfg, _ := col.settings.lookup(arn)
 		d = linkedFromListed(arn, lb.bucket, cfg)
 	case lb != nil:

@@ -34,7 +34,7 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 // standard chain) can be obtained, before anything is scanned. Failing that it
 // returns a *CredentialsError; the SDK's reason goes to o.Logger at debug level.
 func CheckCredentials(ctx context.Context, o Options) error {
-	cfg, err := loadConfig(ctx, o)
+	cfg, err := LoadAWSConfig(ctx, o)
 	if err != nil {
 		return err
 	}

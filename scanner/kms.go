@@ -117,7 +117,7 @@ func (col *collector) destinationRegion(arn string) string {
 	if !ok {
 		return ""
 	}
-	if lb := col.listed[name]; lb != nil {
+	if lb := col.listed[name]; lb != nil && !lb.foreign {
 		return lb.bucket.Region
 	}
 	d, _ := col.dests.lookup(arn)

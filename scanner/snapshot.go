@@ -47,6 +47,10 @@ type Snapshot struct {
 	// sorted region names); an account whose regions could not be read is absent
 	// (see Errors).
 	EnabledRegions map[string][]string `json:"enabled_regions,omitempty"`
+	// Shard is set on the snapshot of one shard of a sharded scan (crrscan scan
+	// --shard): its Accounts are the shard's, its linked resources are read as an
+	// unsharded scan would (see MergeShards).
+	Shard *ShardInfo `json:"shard,omitempty"`
 }
 
 // SkippedAccount is an organisation account the scan left out, as Organizations

@@ -86,6 +86,7 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		newChecksCmd(s, action),
 		newDiffCmd(s, action),
 		newVerifyCmd(s, action),
+		newMergeCmd(s, action),
 		newVersionCmd(s, action),
 		newGenDocsCmd(s),
 	)

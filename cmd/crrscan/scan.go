@@ -86,6 +86,11 @@ func newScanCmd(s streams, action actionFunc) *cobra.Command {
 	fs.DurationVar(&c.AWS.Verify.MetricsWindow, "metrics-window", scanner.DefaultMetricsWindow, "with --verify-metrics: read the metrics of this last `duration`")
 	fs.BoolVar(&c.AWS.Verify.Canary, "canary", false, "WRITES: put a tagged canary object per replication destination, wait for its replica, then delete the canary versions")
 	fs.DurationVar(&c.AWS.Verify.CanaryTimeout, "canary-timeout", scanner.DefaultCanaryTimeout, "with --canary: wait this `duration` for each replica")
+	// Sharded scans (crrscan merge joins the shards) and s3:// locations.
+	fs.StringVar(&f.Shard, "shard", "", "collect only shard `i/n` of the accounts (0 <= i < n, by a stable hash of the account id) for crrscan merge; default: JOB_COMPLETION_INDEX with --shards (Kubernetes Indexed Job), or AWS_BATCH_JOB_ARRAY_INDEX and _SIZE (AWS Batch array job)")
+	fs.IntVar(&f.Shards, "shards", 0, "the `count` of shards, with JOB_COMPLETION_INDEX (the Indexed Job's completions)")
+	fs.StringVar(&f.RunID, "run-id", "", "`id` every shard of one run shares (default: CRRSCAN_RUN_ID, the array job of AWS_BATCH_JOB_ID, or GITHUB_RUN_ID-GITHUB_RUN_ATTEMPT); in --snapshot-out and --output-dir {run} becomes it, {shard} the shard's index and {date} today's UTC date")
+	fs.StringVar(&c.SSEKMSKeyID, "sse-kms-key-id", "", "encrypt what is written to s3:// with this KMS `key` (default: the bucket's default encryption, SSE-KMS headers included)")
 
 	cmd.RunE = action(func(ctx context.Context, _ []string) (int, error) {
 		cfg, err := f.Resolve(s.out, s.err)

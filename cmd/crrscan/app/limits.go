@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/crrscan/crrscan/internal/inputfile"
+	"github.com/crrscan/crrscan/internal/objstore"
 	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 )
@@ -33,7 +34,7 @@ func checkInputs(cfg ScanConfig, max int64) error {
 // checkJSON opens path ("" is no file) as inputfile.OpenJSON does, and closes
 // it. A pipe is left alone: what this read would be lost to the real read.
 func checkJSON(path string, max int64) error {
-	if path == "" {
+	if path == "" || objstore.IsS3(path) {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {

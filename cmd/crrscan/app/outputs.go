@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/crrscan/crrscan/internal/objstore"
 	"github.com/crrscan/crrscan/report"
 )
 
@@ -25,7 +26,7 @@ var ErrInterrupted = errors.New("interrupted")
 // written: the output directory exists (it is created) and takes new files, and
 // --snapshot-out names a file in a writable directory.
 func checkOutputs(cfg ScanConfig) error {
-	if needsDir(cfg.Formats) {
+	if needsDir(cfg.Formats) && !objstore.IsS3(cfg.OutputDir) {
 		if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
 			return UsageError(fmt.Errorf("--output-dir: %w", err))
 		}
@@ -33,7 +34,7 @@ func checkOutputs(cfg ScanConfig) error {
 			return UsageError(fmt.Errorf("--output-dir %s: %w", cfg.OutputDir, err))
 		}
 	}
-	if cfg.SnapshotOut != "" {
+	if cfg.SnapshotOut != "" && !objstore.IsS3(cfg.SnapshotOut) {
 		if fi, err := os.Stat(cfg.SnapshotOut); err == nil && fi.IsDir() {
 			return UsageError(fmt.Errorf("--snapshot-out %s: is a directory; give a file name", cfg.SnapshotOut))
 		}
@@ -95,10 +96,11 @@ func interrupted(ctx context.Context) error {
 	return nil
 }
 
-// writeOutput writes one output file atomically unless ctx is done.
-func writeOutput(ctx context.Context, path string, write func(io.Writer) error) error {
+// writeOutput writes one output (a file, atomically, or an s3:// object) unless
+// ctx is done.
+func writeOutput(ctx context.Context, st *objstore.Store, loc string, write func(io.Writer) error) error {
 	if err := interrupted(ctx); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, write)
+	return st.WriteFile(ctx, loc, write)
 }

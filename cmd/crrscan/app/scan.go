@@ -9,14 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/crrscan/crrscan/internal/objstore"
 	"github.com/crrscan/crrscan/policies"
 	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
@@ -81,6 +80,17 @@ type ScanConfig struct {
 	// MaxInputSize limits the size of each file read: the snapshot, the baseline
 	// and its snapshot, the settings, the custom checks (0: inputfile.DefaultMax).
 	MaxInputSize int64
+
+	// Merge, when set, evaluates the merge of these shard snapshots (files,
+	// directories or s3:// prefixes of *.snapshot.json) instead of scanning.
+	Merge []string
+	// Store reads and writes the files and s3:// locations of FromSnapshot,
+	// SnapshotOut, OutputDir, Baseline and Merge; nil builds one from AWS.
+	Store *objstore.Store
+	// SSEKMSKeyID, when set, encrypts what is written to S3 with this KMS key.
+	SSEKMSKeyID string
+	// checkDigest and reads are what merged shards must have been judged and read with.
+	checkDigest, reads string
 }
 
 // UsageError makes err an exit-code-2 error: bad input, nothing was scanned.
@@ -105,6 +115,15 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(err)
 		}
 		writers[f] = w
+	}
+	cfg.store() // once, for every read and write of the run
+	if cfg.AWS.Shard != nil && (cfg.SnapshotOut == "" || cfg.FromSnapshot != "" || len(cfg.Merge) > 0) {
+		return 0, UsageError(errors.New("a sharded scan (--shard, --shards, or a scheduler's index in the environment) collects for crrscan merge: give it --snapshot-out (e.g. s3://bucket/crrscan/{run}/shard-{shard}.snapshot.json), and no --from-snapshot"))
+	}
+	cfg.OutputDir = ExpandPath(cfg.OutputDir, cfg.AWS.Shard, cfg.Now())
+	cfg.SnapshotOut = ExpandPath(cfg.SnapshotOut, cfg.AWS.Shard, cfg.Now())
+	for i, in := range cfg.Merge {
+		cfg.Merge[i] = ExpandPath(in, nil, cfg.Now())
 	}
 	if err := checkOutputs(cfg); err != nil {
 		return 0, err
@@ -131,7 +150,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	var baseline *Baseline
 	if cfg.Baseline != "" {
 		// Before the scan, and before --snapshot-out or a report may overwrite it.
-		if baseline, err = LoadBaseline(cfg.Baseline, cfg.BaselineSnapshot, cfg.MaxInputSize); err != nil {
+		if baseline, err = loadBaselineAt(ctx, cfg.store(), cfg.Baseline, cfg.BaselineSnapshot, cfg.MaxInputSize); err != nil {
 			return 0, err
 		}
 	}
@@ -145,6 +164,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		fmt.Fprintf(cfg.Stderr, "crrscan: warning: %s\n", w)
 	}
 	cfg.AWS.ReadTags, cfg.AWS.ReadLifecycle, cfg.AWS.ReadAll = readsNeeded(settings, engine.Checks())
+	cfg.checkDigest, cfg.reads = engine.Digest(), scanner.ReadsKey(cfg.AWS.ReadTags, cfg.AWS.ReadLifecycle, cfg.AWS.ReadAll)
 	// Evaluation is CPU-bound: more goroutines than cores only hold more results in
 	// memory at once (measured by make bench: 295 MB → 237 MB peak at 10,000 buckets).
 	evalConcurrency := min(concurrency(cfg.AWS.Concurrency), runtime.GOMAXPROCS(0))
@@ -161,10 +181,13 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		judger.Stop()
 		return 0, err
 	}
+	if snap.Shard != nil {
+		snap.Shard.CheckDigest = cfg.checkDigest
+	}
 	// An output that cannot be written does not stop the others (exit 4).
 	var failed outputErrors
 	if cfg.SnapshotOut != "" {
-		err := writeOutput(ctx, cfg.SnapshotOut, func(w io.Writer) error { return scanner.WriteSnapshot(w, snap) })
+		err := writeOutput(ctx, cfg.store(), cfg.SnapshotOut, func(w io.Writer) error { return scanner.WriteSnapshot(w, snap) })
 		if errors.Is(err, ErrInterrupted) {
 			judger.Stop()
 			return 0, err
@@ -269,12 +292,20 @@ func readsNeeded(s *policies.Settings, checks []policies.Check) (tags, lifecycle
 }
 
 func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, error) {
-	if cfg.FromSnapshot != "" {
-		s, err := scanner.ReadSnapshotFileMax(cfg.FromSnapshot, cfg.MaxInputSize)
+	if len(cfg.Merge) > 0 {
+		s, err := mergeShards(ctx, cfg.store(), cfg.Merge, cfg.checkDigest, cfg.reads)
 		if err != nil {
 			return nil, "", UsageError(err)
 		}
-		return s, "snapshot:" + filepath.Base(cfg.FromSnapshot), nil
+		// The shards read AWS: the merge is the scan they make together.
+		return s, "aws", nil
+	}
+	if cfg.FromSnapshot != "" {
+		s, err := readSnapshotAt(ctx, cfg.store(), cfg.FromSnapshot, cfg.MaxInputSize)
+		if err != nil {
+			return nil, "", UsageError(err)
+		}
+		return s, "snapshot:" + objstore.Base(cfg.FromSnapshot), nil
 	}
 	opts := cfg.AWS
 	opts.Logger = cfg.Logger
@@ -350,8 +381,8 @@ func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Write
 			}
 			continue
 		}
-		path := filepath.Join(cfg.OutputDir, name)
-		if err := writeOutput(ctx, path, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
+		path := objstore.Join(cfg.OutputDir, name)
+		if err := writeOutput(ctx, cfg.store(), path, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
 			if errors.Is(err, ErrInterrupted) {
 				return err
 			}
@@ -359,35 +390,6 @@ func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Write
 			continue
 		}
 		fmt.Fprintf(cfg.Stderr, "wrote %s\n", path)
-	}
-	return nil
-}
-
-// writeFileAtomic writes through a temporary file in the same directory and renames
-// it into place, so a failure never leaves a partial report behind.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("chmod %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ type ScanFlags struct {
 	LogFormat, LogLevel string
 	// MaxInputSize is --max-input-size: a size such as 1GiB.
 	MaxInputSize string
+	// Shard, Shards and RunID are --shard i/n, --shards n and --run-id (ResolveShard).
+	Shard, RunID string
+	Shards       int
 }
 
 // Resolve checks the flags and returns the scan's configuration, with its
@@ -77,7 +80,11 @@ func (f *ScanFlags) Resolve(stdout, stderr io.Writer) (ScanConfig, error) {
 	if err := checkVerifyFlags(cfg); err != nil {
 		return cfg, UsageError(err)
 	}
-	if cfg.FromSnapshot != "" && (len(cfg.Profiles) > 0 || cfg.AWS.EndpointURL != "" || cfg.AWS.Org || len(cfg.AWS.Accounts) > 0 || len(cfg.AWS.Regions) > 0) {
+	if cfg.AWS.Shard, err = ResolveShard(f.Shard, f.Shards, f.RunID, os.Getenv); err != nil {
+		return cfg, UsageError(err)
+	}
+	// With s3:// locations, the profile and endpoint serve S3.
+	if cfg.FromSnapshot != "" && ((len(cfg.Profiles) > 0 || cfg.AWS.EndpointURL != "") && !usesS3(cfg.FromSnapshot, cfg.OutputDir, cfg.SnapshotOut, cfg.Baseline) || cfg.AWS.Org || len(cfg.AWS.Accounts) > 0 || len(cfg.AWS.Regions) > 0) {
 		return cfg, UsageError(fmt.Errorf("--from-snapshot evaluates a file offline; it cannot be combined with --profile, --endpoint-url, --org, --accounts or --regions"))
 	}
 

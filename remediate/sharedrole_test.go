@@ -133,7 +133,7 @@ func asJSON(t *testing.T, v any) any {
 	return out
 }
 
-func pretty(t *testing.T, v any) string {
+func prettyT(t *testing.T, v any) string {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -161,7 +161,7 @@ func TestSharedRoleSuggestionsCoverEveryBucket(t *testing.T) {
 	for _, f := range append(perms, trust...) {
 		got := asJSON(t, f.Remediation.Documents[file[f.CheckID]])
 		if !reflect.DeepEqual(got, want[f.CheckID]) {
-			t.Errorf("%s on %s suggests %s\n%s\nwant\n%s", f.CheckID, f.Bucket, file[f.CheckID], pretty(t, got), pretty(t, want[f.CheckID]))
+			t.Errorf("%s on %s suggests %s\n%s\nwant\n%s", f.CheckID, f.Bucket, file[f.CheckID], prettyT(t, got), prettyT(t, want[f.CheckID]))
 		}
 	}
 
@@ -197,7 +197,7 @@ func TestSharedRoleSuggestionsCoverEveryBucket(t *testing.T) {
 	// Markdown and HTML show each finding's documents as indented JSON.
 	md, page := render(&report.Markdown{}), render(&report.HTML{})
 	for id, w := range want {
-		body := pretty(t, w)
+		body := prettyT(t, w)
 		if n := strings.Count(md, body); n != 3 {
 			t.Errorf("markdown shows the shared %s document %d times, want 3 (one per bucket)", id, n)
 		}

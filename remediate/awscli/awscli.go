@@ -101,6 +101,10 @@ var operations = map[string]operation{
 	"iam:DeleteRolePermissionsBoundary": {command: func(p params, a report.Action) string {
 		return fmt.Sprintf("aws iam delete-role-permissions-boundary --role-name %s", Arg(p.str("RoleName")))
 	}},
+	"kms:PutKeyPolicy": {document: "Policy", command: func(p params, a report.Action) string {
+		return fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name %s --policy %s%s",
+			Arg(p.str("KeyId")), Arg(p.str("PolicyName")), file(a), regionFlag(a.Region))
+	}},
 	"kms:CreateKey": {command: func(p params, a report.Action) string {
 		return fmt.Sprintf("aws kms create-key --description %s%s", Arg(p.str("Description")), regionFlag(a.Region))
 	}},

@@ -200,7 +200,7 @@ func Build(ctx context.Context, ev Evaluator, snap *scanner.Snapshot, findings [
 				if equalJSON(before, after) {
 					continue
 				}
-				if err := Apply(post, a); err != nil {
+				if err := Simulate(post, a); err != nil {
 					return nil, err
 				}
 				written[key], wrote = true, true
@@ -287,7 +287,7 @@ func Prove(ctx context.Context, ev Evaluator, snap *scanner.Snapshot, actions []
 		return nil, nil, err
 	}
 	for _, a := range actions {
-		if err := Apply(post, a); err != nil {
+		if err := Simulate(post, a); err != nil {
 			return nil, nil, err
 		}
 	}

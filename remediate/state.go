@@ -142,8 +142,8 @@ func State(s *scanner.Snapshot, a report.Action) (any, error) {
 	return convert[any](v)
 }
 
-// Apply changes s as AWS would once a succeeds.
-func Apply(s *scanner.Snapshot, a report.Action) error {
+// Simulate changes s as AWS would once a succeeds.
+func Simulate(s *scanner.Snapshot, a report.Action) error {
 	p := a.Params
 	switch a.Op {
 	case "s3:PutBucketVersioning", "s3:PutBucketPolicy", "s3:PutBucketOwnershipControls", "s3:PutObjectLockConfiguration":
@@ -228,4 +228,103 @@ func Apply(s *scanner.Snapshot, a report.Action) error {
 // clone returns a deep copy of s.
 func clone(s *scanner.Snapshot) (*scanner.Snapshot, error) {
 	return convert[*scanner.Snapshot](s)
+}
+
+// RestoreAction is the action that puts the resource a wrote back to before (a
+// state as State returns it), and false when that takes a deletion instead: a
+// resource that was not set (nil), or a role crrscan created.
+func RestoreAction(a report.Action, before any) (report.Action, bool) {
+	if before == nil {
+		return report.Action{}, false
+	}
+	r := a
+	r.Params = map[string]any{}
+	for k, v := range a.Params {
+		r.Params[k] = v
+	}
+	switch a.Op {
+	case "s3:PutBucketVersioning":
+		// A bucket whose versioning was never enabled can only be suspended.
+		st := str(asMap(before), "Status")
+		if st == "" {
+			st = "Suspended"
+		}
+		r.Params["VersioningConfiguration"] = map[string]any{"Status": st}
+	case "s3:PutBucketReplication":
+		r.Params["ReplicationConfiguration"] = before
+	case "s3:PutBucketPolicy":
+		r.Params["Policy"] = before
+	case "s3:PutBucketOwnershipControls":
+		r.Params["OwnershipControls"] = before
+	case "s3:PutObjectLockConfiguration":
+		r.Params["ObjectLockConfiguration"] = before
+	case "iam:CreateRole":
+		return report.Action{}, false
+	default:
+		r.Params["PolicyDocument"] = before
+	}
+	return r, true
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// SimulateRestore puts the resource a wrote back to before in s, as Client.Restore
+// does in AWS.
+func SimulateRestore(s *scanner.Snapshot, a report.Action, before any) error {
+	if r, ok := RestoreAction(a, before); ok {
+		return Simulate(s, r)
+	}
+	switch a.Op {
+	case "s3:PutBucketVersioning":
+		return Simulate(s, report.Action{Op: a.Op, Target: a.Target, Params: map[string]any{"Bucket": a.Params["Bucket"], "VersioningConfiguration": map[string]any{"Status": "Suspended"}}})
+	case "s3:PutBucketReplication":
+		b, _ := bucketConfigs(s, str(a.Params, "Bucket"))
+		if b == nil {
+			return fmt.Errorf("%s: bucket %s was not scanned", a.Op, str(a.Params, "Bucket"))
+		}
+		b.ReplicationConfiguration = nil
+	case "s3:PutBucketPolicy", "s3:PutBucketOwnershipControls":
+		b, l := bucketConfigs(s, str(a.Params, "Bucket"))
+		for _, cfg := range []*scanner.BucketConfig{configOf(b), linkedConfigOf(l)} {
+			if cfg == nil {
+				continue
+			}
+			if a.Op == "s3:PutBucketPolicy" {
+				cfg.Policy = &scanner.BucketPolicy{}
+			} else {
+				cfg.OwnershipControls = nil
+			}
+		}
+	case "s3:PutObjectLockConfiguration":
+		return fmt.Errorf("%s: Object Lock cannot be turned off", a.Op)
+	case "iam:CreateRole":
+		if r := roleOf(s, a.Target); r != nil {
+			exists := false
+			*r = scanner.Role{Arn: r.Arn, RoleName: r.RoleName, AccountID: r.AccountID, Exists: &exists}
+		}
+	case "iam:PutRolePolicy":
+		if r := roleOf(s, a.Target); r != nil {
+			r.RolePolicies = slices.DeleteFunc(r.RolePolicies, func(p scanner.InlinePolicy) bool { return p.PolicyName == str(a.Params, "PolicyName") })
+		}
+	default:
+		return fmt.Errorf("%s: cannot restore", a.Op)
+	}
+	return nil
+}
+
+func configOf(b *scanner.Bucket) *scanner.BucketConfig {
+	if b == nil {
+		return nil
+	}
+	return &b.BucketConfig
+}
+
+func linkedConfigOf(l *scanner.LinkedBucket) *scanner.BucketConfig {
+	if l == nil {
+		return nil
+	}
+	return &l.BucketConfig
 }

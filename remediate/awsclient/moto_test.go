@@ -348,3 +348,91 @@ func firstDiff(a, b string) string {
 	}
 	return "lengths differ"
 }
+
+// TestMotoFaultsAndChanges: a resource changed between plan and apply is skipped and
+// named; an AccessDenied on one write (through the fault proxy) leaves the others
+// applied and the journal complete, and the partial apply rolls back; without
+// --allow irreversible no versioning changes.
+func TestMotoFaultsAndChanges(t *testing.T) {
+	m := scantest.RequireMoto(t)
+	build(t, m.URL)
+	r := newRun(t, m.URL)
+	before, fs := r.scan(m.URL)
+
+	additive, err := remediate.Build(r.ctx, r.ev, before, fs, remediate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range additive.Changes {
+		if c.Action.Op == "s3:PutBucketVersioning" || c.Action.Op == "s3:PutObjectLockConfiguration" {
+			t.Errorf("without --allow irreversible the plan has %s %s", c.Action.Op, c.Action.Target)
+		}
+	}
+	p, err := remediate.Build(r.ctx, r.ev, before, fs, allow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Someone fixes src-paused's rule by hand after the plan.
+	e := &estate{t: t, ctx: r.ctx, url: m.URL, iam: scantest.NewIAM(m.URL)}
+	e.replicate("src-paused", "eu-west-1", "arn:aws:iam::"+acct+":role/crr-good", rule("dr", 1, "dst-1", "Enabled"), rule("new", 2, "dst-2", "Enabled"))
+	proxy := scantest.NewProxy(m.URL, scantest.Rule{Method: "PUT", Bucket: "src-rtc", Query: "replication", Message: "Access Denied"})
+	defer proxy.Close()
+	res, journal := r.apply(proxy.URL, p)
+	byTarget := map[string]remediate.Outcome{}
+	for _, o := range res.Outcomes {
+		byTarget[o.Change.Resource] = o
+	}
+	if o := byTarget["replication arn:aws:s3:::src-paused"]; o.Status != remediate.OutcomeSkipped || o.Reason != "changed since plan" {
+		t.Errorf("src-paused: %+v", o)
+	}
+	if o := byTarget["replication arn:aws:s3:::src-rtc"]; o.Status != remediate.OutcomeFailed || o.Code != "AccessDenied" {
+		t.Errorf("src-rtc: %s %s %s", o.Status, o.Code, o.Reason)
+	}
+	applied := 0
+	for _, o := range res.Outcomes {
+		if o.Status == remediate.OutcomeApplied {
+			applied++
+		}
+	}
+	if res.Complete() || applied != len(res.Outcomes)-2 {
+		t.Errorf("%d of %d applied", applied, len(res.Outcomes))
+	}
+	entries, err := openFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, outcomes := 0, 0
+	for _, e := range entries {
+		if e.State == remediate.StatePending {
+			pending++
+		} else {
+			outcomes++
+		}
+	}
+	if pending != applied+1 || outcomes != pending {
+		t.Errorf("journal: %d writes, %d outcomes; want %d of each", pending, outcomes, applied+1)
+	}
+	// The partial apply rolls back: every applied change restored, the failed one left.
+	outs, err := remediate.Rollback(r.ctx, entries, r.clients(m.URL), remediate.RollbackOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := 0
+	for _, o := range outs {
+		if o.Status == remediate.RollbackRestored {
+			restored++
+		}
+	}
+	if restored != applied {
+		t.Errorf("rollback restored %d of %d", restored, applied)
+	}
+	now, _ := r.scan(m.URL)
+	for i := range before.Buckets {
+		if before.Buckets[i].Name == "src-paused" {
+			before.Buckets[i] = now.Buckets[i] // changed by hand, not by crrscan
+		}
+	}
+	if got, want := estateJSON(t, now), estateJSON(t, before); got != want {
+		t.Errorf("after rolling back the partial apply:\n%s", firstDiff(got, want))
+	}
+}

@@ -24,6 +24,7 @@ Usage:
   crrscan checks list [--format]  list the checks (ids, severities, titles)
   crrscan checks explain ID       show one check: what it means and how to fix it
   crrscan diff OLD.json NEW.json  what changed between two scans (findings, configuration)
+  crrscan remediate [flags]       plan, prove, apply and roll back fixes (see --help)
   crrscan version                 print the version
 
 Run 'crrscan scan --help' for the scan flags, 'crrscan diff --help' for drift.
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, s streams) (int, error) {
 		return runChecks(ctx, args[1:], s)
 	case "diff":
 		return runDiff(ctx, args[1:], s)
+	case "remediate":
+		return runRemediate(ctx, args[1:], s)
 	case "version", "--version":
 		fmt.Fprintf(s.out, "crrscan %s\n", version)
 		return 0, nil

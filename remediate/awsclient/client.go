@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -47,15 +48,45 @@ type IAMAPI interface {
 	DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, optFns ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
 }
 
-// Operations are the AWS API operations a remediation can call, as IAM actions: the
-// writes and the reads before them. The README's remediation policy lists them.
-var Operations = []string{
-	"iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
-	"iam:PassRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy",
-	"s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
-	"s3:GetBucketVersioning", "s3:GetReplicationConfiguration", "s3:PutBucketObjectLockConfiguration",
-	"s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
-	"s3:PutBucketVersioning", "s3:PutReplicationConfiguration",
+// operationActions maps each method of S3API and IAMAPI to the IAM action that
+// allows it (a test keeps the two equal).
+var operationActions = map[string]string{
+	"GetBucketVersioning":           "s3:GetBucketVersioning",
+	"PutBucketVersioning":           "s3:PutBucketVersioning",
+	"GetBucketReplication":          "s3:GetReplicationConfiguration",
+	"PutBucketReplication":          "s3:PutReplicationConfiguration",
+	"DeleteBucketReplication":       "s3:PutReplicationConfiguration",
+	"GetBucketPolicy":               "s3:GetBucketPolicy",
+	"PutBucketPolicy":               "s3:PutBucketPolicy",
+	"DeleteBucketPolicy":            "s3:DeleteBucketPolicy",
+	"GetBucketOwnershipControls":    "s3:GetBucketOwnershipControls",
+	"PutBucketOwnershipControls":    "s3:PutBucketOwnershipControls",
+	"DeleteBucketOwnershipControls": "s3:PutBucketOwnershipControls",
+	"GetObjectLockConfiguration":    "s3:GetBucketObjectLockConfiguration",
+	"PutObjectLockConfiguration":    "s3:PutBucketObjectLockConfiguration",
+	"GetRole":                       "iam:GetRole",
+	"CreateRole":                    "iam:CreateRole",
+	"DeleteRole":                    "iam:DeleteRole",
+	"UpdateAssumeRolePolicy":        "iam:UpdateAssumeRolePolicy",
+	"GetRolePolicy":                 "iam:GetRolePolicy",
+	"PutRolePolicy":                 "iam:PutRolePolicy",
+	"DeleteRolePolicy":              "iam:DeleteRolePolicy",
+}
+
+// WriteActions are the IAM actions a remediation (apply and rollback) needs, sorted:
+// those of every call it can make, and iam:PassRole, which S3 checks when a
+// replication configuration names a role.
+func WriteActions() []string {
+	set := map[string]bool{"iam:PassRole": true}
+	for _, a := range operationActions {
+		set[a] = true
+	}
+	out := make([]string, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Client is one account's remediate.Client.

@@ -158,7 +158,7 @@ func Apply(ctx context.Context, p *Plan, clients Clients, o ApplyOptions) (*Appl
 // normal re-encodes a state so that states read live and states from a plan file
 // compare by value.
 func normal(v any) any {
-	n, err := convert[any](v)
+	n, err := Recode[any](v)
 	if err != nil {
 		return v
 	}
@@ -188,7 +188,7 @@ func referenced(a report.Action) map[string]bool {
 	if a.Op != "s3:PutBucketReplication" {
 		return refs
 	}
-	cfg, err := convert[scanner.ReplicationConfiguration](a.Params["ReplicationConfiguration"])
+	cfg, err := Recode[scanner.ReplicationConfiguration](a.Params["ReplicationConfiguration"])
 	if err != nil {
 		return refs
 	}

@@ -80,7 +80,7 @@ func TestPlanMergesOneReplicationConfiguration(t *testing.T) {
 	if got := clearsText(repl[0]); got != "CRR-012, CRR-041, CRR-072" {
 		t.Errorf("it clears %q", got)
 	}
-	cfg, err := convert[scanner.ReplicationConfiguration](repl[0].Action.Params["ReplicationConfiguration"])
+	cfg, err := Recode[scanner.ReplicationConfiguration](repl[0].Action.Params["ReplicationConfiguration"])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -193,7 +193,7 @@ func Build(ctx context.Context, ev Evaluator, snap *scanner.Snapshot, findings [
 				if err != nil {
 					return nil, err
 				}
-				after, err := convert[any](after(a))
+				after, err := Recode[any](after(a))
 				if err != nil {
 					return nil, err
 				}

@@ -54,8 +54,9 @@ func str(m map[string]any, k string) string {
 	return s
 }
 
-// convert re-encodes v (a JSON value) as T.
-func convert[T any](v any) (T, error) {
+// Recode re-encodes v through JSON as T: a JSON value as a typed request or
+// snapshot value, or an SDK value (whose fields carry AWS's names) as the snapshot's.
+func Recode[T any](v any) (T, error) {
 	var out T
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -139,7 +140,7 @@ func State(s *scanner.Snapshot, a report.Action) (any, error) {
 	default:
 		return nil, fmt.Errorf("%s: not an operation the planner can simulate", a.Op)
 	}
-	return convert[any](v)
+	return Recode[any](v)
 }
 
 // Simulate changes s as AWS would once a succeeds.
@@ -155,15 +156,15 @@ func Simulate(s *scanner.Snapshot, a report.Action) error {
 			var err error
 			switch a.Op {
 			case "s3:PutBucketVersioning":
-				*versioning, err = convert[*scanner.Versioning](p["VersioningConfiguration"])
+				*versioning, err = Recode[*scanner.Versioning](p["VersioningConfiguration"])
 			case "s3:PutBucketPolicy":
 				var doc any
-				doc, err = convert[any](p["Policy"])
+				doc, err = Recode[any](p["Policy"])
 				cfg.Policy = &scanner.BucketPolicy{Document: doc}
 			case "s3:PutBucketOwnershipControls":
-				cfg.OwnershipControls, err = convert[*scanner.OwnershipControls](p["OwnershipControls"])
+				cfg.OwnershipControls, err = Recode[*scanner.OwnershipControls](p["OwnershipControls"])
 			case "s3:PutObjectLockConfiguration":
-				cfg.ObjectLockConfiguration, err = convert[*scanner.ObjectLockConfiguration](p["ObjectLockConfiguration"])
+				cfg.ObjectLockConfiguration, err = Recode[*scanner.ObjectLockConfiguration](p["ObjectLockConfiguration"])
 			}
 			return err
 		}
@@ -182,13 +183,13 @@ func Simulate(s *scanner.Snapshot, a report.Action) error {
 		if b == nil {
 			return fmt.Errorf("%s: bucket %s was not scanned", a.Op, str(p, "Bucket"))
 		}
-		cfg, err := convert[*scanner.ReplicationConfiguration](p["ReplicationConfiguration"])
+		cfg, err := Recode[*scanner.ReplicationConfiguration](p["ReplicationConfiguration"])
 		if err != nil {
 			return fmt.Errorf("%s on %s: %w", a.Op, b.Name, err)
 		}
 		b.ReplicationConfiguration = cfg
 	case "iam:CreateRole":
-		trust, err := convert[any](p["AssumeRolePolicyDocument"])
+		trust, err := Recode[any](p["AssumeRolePolicyDocument"])
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", a.Op, a.Target, err)
 		}
@@ -205,7 +206,7 @@ func Simulate(s *scanner.Snapshot, a report.Action) error {
 		if r == nil || r.Exists == nil || !*r.Exists {
 			return fmt.Errorf("%s: role %s does not exist", a.Op, a.Target)
 		}
-		doc, err := convert[any](p["PolicyDocument"])
+		doc, err := Recode[any](p["PolicyDocument"])
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", a.Op, a.Target, err)
 		}
@@ -227,7 +228,7 @@ func Simulate(s *scanner.Snapshot, a report.Action) error {
 
 // clone returns a deep copy of s.
 func clone(s *scanner.Snapshot) (*scanner.Snapshot, error) {
-	return convert[*scanner.Snapshot](s)
+	return Recode[*scanner.Snapshot](s)
 }
 
 // RestoreAction is the action that puts the resource a wrote back to before (a

@@ -103,25 +103,14 @@ func str(m map[string]any, k string) string {
 	return s
 }
 
-// into re-encodes a JSON value as the SDK type T (whose fields carry AWS's names).
-func into[T any](v any) (T, error) {
-	var out T
-	b, err := json.Marshal(v)
-	if err != nil {
-		return out, err
-	}
-	err = json.Unmarshal(b, &out)
-	return out, err
-}
-
 // asJSON re-encodes an SDK value as the snapshot's type T and then as a JSON value,
 // so that what is read compares with what the snapshot holds.
 func asJSON[T any](v any) (any, error) {
-	t, err := into[T](v)
+	t, err := remediate.Recode[T](v)
 	if err != nil {
 		return nil, err
 	}
-	return into[any](t)
+	return remediate.Recode[any](t)
 }
 
 func document(s *string) (any, error) {
@@ -226,14 +215,14 @@ func (c *Client) write(ctx context.Context, a report.Action) error {
 	p, bucket := a.Params, aws.String(str(a.Params, "Bucket"))
 	switch a.Op {
 	case "s3:PutBucketVersioning":
-		cfg, err := into[s3types.VersioningConfiguration](p["VersioningConfiguration"])
+		cfg, err := remediate.Recode[s3types.VersioningConfiguration](p["VersioningConfiguration"])
 		if err != nil {
 			return err
 		}
 		_, err = c.S3(a.Region).PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: bucket, VersioningConfiguration: &cfg})
 		return err
 	case "s3:PutBucketReplication":
-		cfg, err := into[s3types.ReplicationConfiguration](p["ReplicationConfiguration"])
+		cfg, err := remediate.Recode[s3types.ReplicationConfiguration](p["ReplicationConfiguration"])
 		if err != nil {
 			return err
 		}
@@ -247,14 +236,14 @@ func (c *Client) write(ctx context.Context, a report.Action) error {
 		_, err = c.S3(a.Region).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: bucket, Policy: doc})
 		return err
 	case "s3:PutBucketOwnershipControls":
-		cfg, err := into[s3types.OwnershipControls](p["OwnershipControls"])
+		cfg, err := remediate.Recode[s3types.OwnershipControls](p["OwnershipControls"])
 		if err != nil {
 			return err
 		}
 		_, err = c.S3(a.Region).PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: bucket, OwnershipControls: &cfg})
 		return err
 	case "s3:PutObjectLockConfiguration":
-		cfg, err := into[s3types.ObjectLockConfiguration](p["ObjectLockConfiguration"])
+		cfg, err := remediate.Recode[s3types.ObjectLockConfiguration](p["ObjectLockConfiguration"])
 		if err != nil {
 			return err
 		}

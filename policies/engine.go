@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -61,6 +62,8 @@ type Engine struct {
 	digest string
 	keys   map[string]*ast.Term // read only: see inputKeys
 	pure   map[*ast.Term]bool   // read only: see pureCalls
+	// evalTimeout bounds one bucket's evaluation (negative: no limit).
+	evalTimeout time.Duration
 }
 
 type check struct {
@@ -78,15 +81,31 @@ type Evaluation struct {
 	// Outcomes maps the id of every check that applies to the bucket to pass, fail,
 	// error or waived (it fired and an unexpired waiver in input.settings covers it).
 	Outcomes map[string]string
+	// Stopped is true when the evaluation met the time limit: no check was judged,
+	// and one CRR-090 error finding says so.
+	Stopped bool
 }
 
 // New loads the embedded checks and library plus the Rego checks found in policyDirs
 // (recursively; *_test.rego and non-.rego files are skipped), validates every check's
-// METADATA, and prepares the evaluation query once.
+// METADATA, and prepares the evaluation query once. Custom checks are sandboxed and
+// each bucket's evaluation has DefaultEvalTimeout (see NewWithOptions).
 func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
-	mods, err := loadModules(policyDirs)
+	return NewWithOptions(ctx, Options{PolicyDirs: policyDirs})
+}
+
+// NewWithOptions is New with o's choices: unless o.AllowNetwork, a custom check
+// that calls a builtin reaching outside the process (sandboxedBuiltins) is refused
+// with its file and line; each bucket's evaluation is limited to o.EvalTimeout.
+func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
+	mods, err := loadModules(o.PolicyDirs)
 	if err != nil {
 		return nil, err
+	}
+	if !o.AllowNetwork {
+		if ps := sandboxProblems(mods); len(ps) > 0 {
+			return nil, fmt.Errorf("refused custom checks:\n  %s", strings.Join(ps, "\n  "))
+		}
 	}
 	pkgs, problems := collectPackages(mods)
 	names := make([]string, 0, len(pkgs))
@@ -101,7 +120,10 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		}
 		return a.name < b.name
 	})
-	e := &Engine{}
+	e := &Engine{evalTimeout: o.EvalTimeout}
+	if e.evalTimeout == 0 {
+		e.evalTimeout = DefaultEvalTimeout
+	}
 	sets := denySets(mods)
 	acts := actionFuncs(mods)
 	owner := map[string]string{}
@@ -136,6 +158,9 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 		rego.CompilerHook(func(c *ast.Compiler) { compiler = c })}
 	for _, m := range mods {
 		opts = append(opts, rego.ParsedModule(m.parsed))
+	}
+	if !o.AllowNetwork {
+		opts = append(opts, rego.Capabilities(sandboxCapabilities()))
 	}
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
@@ -294,16 +319,21 @@ func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *evalCache) (
 	}
 	// Cancel the evaluation with ctx without the goroutine rego starts per query
 	// otherwise.
+	evalCtx, done := e.evalContext(ctx)
+	defer done()
 	cancel := topdown.NewCancel()
-	stop := context.AfterFunc(ctx, cancel.Cancel)
+	stop := context.AfterFunc(evalCtx, cancel.Cancel)
 	defer stop()
 	vc := newVirtualCache()
 	if cache != nil {
 		vc.calls, vc.pure = &cache.calls, e.pure
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
+	rs, err := e.query.Eval(evalCtx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
 		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm),
 		rego.EvalVirtualCache(vc))
+	if ev, stopped := e.stoppedEvaluation(ctx, evalCtx, in, err); stopped {
+		return ev, nil
+	}
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("bucket %s: evaluate checks: %w", in.Bucket.Arn, err)
 	}

@@ -50,6 +50,9 @@ type Settings struct {
 	// Intent declares the replication some buckets must have (CRR-092); later
 	// entries win for the keys they set.
 	Intent []Intent
+	// WaiverMaxDays is how far ahead a waiver may expire before Lint warns about
+	// it (waiver_max_days; DefaultWaiverMaxDays; 0 turns the warning off).
+	WaiverMaxDays int
 }
 
 // Intent declares, for the buckets its globs match, where their enabled rules must
@@ -230,6 +233,8 @@ func DefaultSettings() *Settings {
 		Severity:     map[string]string{},
 		Waivers:      []Waiver{},
 		Intent:       []Intent{},
+
+		WaiverMaxDays: DefaultWaiverMaxDays,
 	}
 }
 
@@ -570,7 +575,7 @@ func describe(n *yaml.Node) string {
 	return "something else"
 }
 
-var topKeys = []string{"version", "scope", "requirements", "overrides", "severity", "waivers", "intent"}
+var topKeys = []string{"version", "scope", "requirements", "overrides", "severity", "waivers", "intent", "waiver_max_days"}
 
 func (p *settingsParser) document(root *yaml.Node, set *Settings) error {
 	root = resolve(root)
@@ -600,6 +605,8 @@ func (p *settingsParser) document(root *yaml.Node, set *Settings) error {
 			set.Waivers, err = p.waivers(e)
 		case "intent":
 			set.Intent, err = p.intent(e)
+		case "waiver_max_days":
+			set.WaiverMaxDays, err = p.days(e.v, e.path)
 		}
 		if err != nil {
 			return err

@@ -108,7 +108,7 @@ func TestLoadSettingsEmpty(t *testing.T) {
 func TestLoadSettingsNotAMapping(t *testing.T) {
 	path := filepath.Join("testdata", "settings", "not-a-mapping.yaml")
 	_, err := LoadSettings(path, testCatalogue())
-	want := path + ":1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent), got a list"
+	want := path + ":1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent, waiver_max_days), got a list"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
 	}
@@ -143,7 +143,7 @@ func TestParseSettingsErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"unknown top-level key", "versoin: 1\n",
-			"crrscan.yaml:1: versoin: unknown key (known: version, scope, requirements, overrides, severity, waivers, intent)"},
+			"crrscan.yaml:1: versoin: unknown key (known: version, scope, requirements, overrides, severity, waivers, intent, waiver_max_days)"},
 		{"unknown scope key", "version: 1\n# which buckets\nscope:\n  bukcets: [\"*\"]\n",
 			"crrscan.yaml:4: scope.bukcets: unknown key (known: buckets, exclude, tags, include_replicas)"},
 		{"unknown requirement", "requirements:\n  rtc: true\n  rto: 15\n",
@@ -241,7 +241,7 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"intent rtc not a boolean", "intent:\n  - buckets: [acme-*]\n    rtc: sometimes\n",
 			`crrscan.yaml:3: intent[0].rtc: want true or false, got "sometimes"`},
 		{"a plain string", "hello\n",
-			`crrscan.yaml:1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent), got "hello"`},
+			`crrscan.yaml:1: want a mapping of settings (version, scope, requirements, overrides, severity, waivers, intent, waiver_max_days), got "hello"`},
 		{"invalid YAML", "scope:\n  buckets: [a,\n",
 			`crrscan.yaml:2: invalid YAML: did not find expected node content`},
 		// The YAML parser names the line of the mapping it was reading.

@@ -24,6 +24,9 @@ type Judgement struct {
 	// Buckets holds every bucket's outcome per applicable check, when asked for (the
 	// JUnit report needs it); nil otherwise.
 	Buckets []report.BucketOutcome
+	// Stopped are the ARNs of the buckets whose evaluation met the time limit (no
+	// check judged; a CRR-090 finding each), in the order they were stopped.
+	Stopped []string
 }
 
 // judgeQueue is how many inputs may wait for an evaluator before Add blocks: enough
@@ -101,6 +104,9 @@ func (jd *Judger) fold(in Input, ev Evaluation) {
 	jd.mu.Lock()
 	defer jd.mu.Unlock()
 	jd.j.Findings = append(jd.j.Findings, ev.Findings...)
+	if ev.Stopped {
+		jd.j.Stopped = append(jd.j.Stopped, in.Bucket.Arn)
+	}
 	for id, o := range ev.Outcomes {
 		jd.j.Outcomes[id][o]++
 	}

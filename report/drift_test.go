@@ -760,3 +760,18 @@ func TestDriftHostileText(t *testing.T) {
 		t.Errorf("unknown drift format: %v", err)
 	}
 }
+
+// TestDriftTableHugeValues: a 3 MB message and a 3 MB bucket name in the drift
+// section are cut to a few lines and characters, so the drift table stays small.
+func TestDriftTableHugeValues(t *testing.T) {
+	r := withDrift(fixtureResult())
+	if len(r.Drift.Findings.New) == 0 {
+		t.Fatal("the drift fixture has no new finding")
+	}
+	r.Drift.Findings.New[0].Message = strings.Repeat("drift ", 3<<20/6)
+	r.Drift.Findings.New[0].Bucket = strings.Repeat("b", 3<<20)
+	out := render(t, "table", r)
+	if len(out) > 40_000 || !bytes.Contains(out, []byte("…")) {
+		t.Errorf("drift table of %d bytes: huge values not cut", len(out))
+	}
+}

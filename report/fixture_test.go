@@ -36,8 +36,11 @@ func fixtureOutcomes() map[string]map[string]int {
 // ACTIVE and therefore skipped; incomplete because one read failed.
 func fixtureScan() ScanInfo {
 	return ScanInfo{
-		StartedAt:      time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC),
-		FinishedAt:     time.Date(2026, 11, 25, 2, 3, 17, 0, time.UTC),
+		StartedAt:  time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC),
+		FinishedAt: time.Date(2026, 11, 25, 2, 3, 17, 0, time.UTC),
+		// A stored snapshot, collected the evening before it was evaluated.
+		CollectedAt:    time.Date(2026, 11, 24, 23, 10, 0, 0, time.UTC),
+		EvaluatedAt:    time.Date(2026, 11, 25, 2, 3, 17, 0, time.UTC),
 		Accounts:       []string{"222222222222", "111111111111"},
 		Regions:        []string{"us-east-1", "eu-west-1"},
 		BucketsScanned: 5,

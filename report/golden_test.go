@@ -3,8 +3,8 @@ package report
 import (
 	"bytes"
 	"flag"
-	"os"
-	"path/filepath"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -37,20 +37,22 @@ func render(t *testing.T, format string, r *Result) []byte {
 func TestGolden(t *testing.T) {
 	for _, format := range Formats() {
 		t.Run(format, func(t *testing.T) {
-			got := render(t, format, fixtureResult())
-			path := filepath.Join("testdata", "golden", goldenName(format))
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatalf("update golden: %v", err)
-				}
+			checkGolden(t, goldenName(format), render(t, format, fixtureResult()))
+		})
+	}
+}
+
+// TestGoldenTableWidths compares the table at 80 and 200 columns (an 80-column
+// terminal and a wide one) with its golden files.
+func TestGoldenTableWidths(t *testing.T) {
+	for _, width := range []int{80, 200} {
+		t.Run(strconv.Itoa(width), func(t *testing.T) {
+			var buf bytes.Buffer
+			tbl := &Table{Options: Options{Width: width, FullReport: "out/crrscan.html"}}
+			if err := tbl.Write(&buf, fixtureResult()); err != nil {
+				t.Fatal(err)
 			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden (run go test ./report -update to create it): %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run go test ./report -update after checking the change)\n--- got ---\n%s\n--- want ---\n%s", format, path, got, want)
-			}
+			checkGolden(t, fmt.Sprintf("result.table-%d.txt", width), buf.Bytes())
 		})
 	}
 }

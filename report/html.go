@@ -67,18 +67,21 @@ type htmlPage struct {
 	JS    template.JS  // the embedded script: the writer's own code, never data
 	Title string
 
-	Tool, Version  string
-	SchemaVersion  string
-	Started        string
-	Finished       string
-	Duration       string
-	Accounts       []string
-	Regions        []string
-	Source         string
-	PolicyDigest   string
-	BucketsScanned int
-	Complete       bool
-	ReadErrors     int
+	Tool, Version string
+	SchemaVersion string
+	Started       string
+	Finished      string
+	// Collected is when the evidence was collected (the snapshot's time), Evaluated
+	// when the checks judged it; "—" when unknown.
+	Collected, Evaluated string
+	Duration             string
+	Accounts             []string
+	Regions              []string
+	Source               string
+	PolicyDigest         string
+	BucketsScanned       int
+	Complete             bool
+	ReadErrors           int
 	// SkippedAccounts are the organisation's accounts that were not scanned;
 	// EnabledRegions the scanned accounts' enabled regions, by account.
 	SkippedAccounts []SkippedAccount
@@ -107,10 +110,13 @@ type severityCount struct {
 }
 
 type checkRow struct {
-	ID, Title, Severity          string
-	Pass, Fail, Error, Waived    int
-	Judged                       int
-	Compliance                   string
+	ID, Title, Severity       string
+	Pass, Fail, Error, Waived int
+	Judged                    int
+	// Affected is "N of M": the buckets the check did not pass on (failing, not
+	// judged, or waived) of those it applies to; "—" when it applies to none. A
+	// percentage compliant read as good news beside critical failures.
+	Affected                     string
 	PassW, FailW, ErrorW, WaiveW string // bar segment widths (percent of 100)
 	FailX, ErrorX, WaiveX        string // bar segment offsets
 }
@@ -178,6 +184,8 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 		SchemaVersion:  readableLine(r.SchemaVersion),
 		Started:        formatTime(r.Scan.StartedAt),
 		Finished:       formatTime(r.Scan.FinishedAt),
+		Collected:      formatTime(r.Scan.CollectedAt),
+		Evaluated:      formatTime(r.Scan.EvaluatedAt),
 		Duration:       formatDuration(r.Scan.StartedAt, r.Scan.FinishedAt),
 		Accounts:       readableLines(sortedSet(r.Scan.Accounts)),
 		Regions:        readableLines(sortedSet(r.Scan.Regions)),
@@ -197,9 +205,11 @@ func newHTMLPage(r *Result) (*htmlPage, error) {
 	}
 	p.Title = p.Tool + " report"
 
+	// Most severe first (BySeverity keeps the result's order within a severity).
 	fs := make([]Finding, len(r.Findings))
 	copy(fs, r.Findings)
 	sortFindings(fs)
+	fs = BySeverity(fs)
 
 	openBySev := map[string]int{}
 	for i, f := range fs {
@@ -419,11 +429,11 @@ func checkRows(cs []CheckSummary) []checkRow {
 		row := checkRow{
 			ID: readableLine(c.CheckID), Title: readableLine(c.Title), Severity: readableLine(c.Severity),
 			Pass: c.Pass, Fail: c.Fail, Error: c.Error, Waived: c.Waived,
-			Judged:     c.Pass + c.Fail + c.Error + c.Waived,
-			Compliance: "—",
+			Judged:   c.Pass + c.Fail + c.Error + c.Waived,
+			Affected: "—",
 		}
-		if judged := c.Pass + c.Fail; judged > 0 {
-			row.Compliance = fmt.Sprintf("%d%%", c.Pass*100/judged)
+		if row.Judged > 0 {
+			row.Affected = fmt.Sprintf("%d of %d", c.Fail+c.Error+c.Waived, row.Judged)
 		}
 		if row.Judged > 0 {
 			total := float64(row.Judged)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -45,7 +46,7 @@ func TestJSONFieldSet(t *testing.T) {
 	check("top level", doc, sorted("schema_version", "tool", "scan", "summary", "findings"))
 	check("tool", doc["tool"], sorted("name", "version"))
 	scanKeys := []string{"started_at", "finished_at", "accounts", "regions", "buckets_scanned", "complete", "policy_digest", "source"}
-	check("scan", doc["scan"], sorted(append(slices.Clone(scanKeys), "skipped_accounts", "enabled_regions")...))
+	check("scan", doc["scan"], sorted(append(slices.Clone(scanKeys), "skipped_accounts", "enabled_regions", "collected_at", "evaluated_at")...))
 	scan := doc["scan"].(map[string]any)
 	check("scan.skipped_accounts[0]", scan["skipped_accounts"].([]any)[0], sorted("id", "name", "state"))
 	check("scan.enabled_regions", scan["enabled_regions"], sorted("111111111111", "222222222222"))
@@ -61,9 +62,11 @@ func TestJSONFieldSet(t *testing.T) {
 	check("finding with rule", findings[2], sorted(append(slices.Clone(base), "rule_id", "destination")...))
 	check("remediation", findings[0].(map[string]any)["remediation"], sorted("summary", "commands", "documents"))
 
-	// The coverage fields are optional: a scan that recorded none has the contract's keys only.
+	// The coverage fields and the collection and evaluation times are optional: a scan
+	// that recorded none has the contract's keys only.
 	r := fixtureResult()
 	r.Scan.SkippedAccounts, r.Scan.EnabledRegions = nil, nil
+	r.Scan.CollectedAt, r.Scan.EvaluatedAt = time.Time{}, time.Time{}
 	var plain map[string]any
 	if err := json.Unmarshal(render(t, "json", r), &plain); err != nil {
 		t.Fatal(err)

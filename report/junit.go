@@ -44,13 +44,22 @@ type (
 		Suites   []junitSuite `xml:"testsuite"`
 	}
 	junitSuite struct {
-		Name      string      `xml:"name,attr"`
-		Tests     int         `xml:"tests,attr"`
-		Failures  int         `xml:"failures,attr"`
-		Errors    int         `xml:"errors,attr"`
-		Skipped   int         `xml:"skipped,attr"`
-		Timestamp string      `xml:"timestamp,attr,omitempty"`
-		Cases     []junitCase `xml:"testcase"`
+		Name      string `xml:"name,attr"`
+		Tests     int    `xml:"tests,attr"`
+		Failures  int    `xml:"failures,attr"`
+		Errors    int    `xml:"errors,attr"`
+		Skipped   int    `xml:"skipped,attr"`
+		Timestamp string `xml:"timestamp,attr,omitempty"`
+		// Properties hold the scan's collected_at and evaluated_at when known.
+		Properties *junitProperties `xml:"properties,omitempty"`
+		Cases      []junitCase      `xml:"testcase"`
+	}
+	junitProperties struct {
+		Property []junitProperty `xml:"property"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
 	}
 	junitCase struct {
 		Name      string       `xml:"name,attr"`
@@ -156,6 +165,7 @@ func (*JUnit) Write(w io.Writer, r *Result) error {
 		if !r.Scan.StartedAt.IsZero() {
 			s.Timestamp = r.Scan.StartedAt.UTC().Format("2006-01-02T15:04:05")
 		}
+		s.Properties = junitTimes(r.Scan)
 		// Two findings of one check on one bucket and rule (CRR-090 names each failed
 		// read) would share a name: each of them gets its stable fingerprint added.
 		names := map[[2]string]int{}
@@ -300,4 +310,20 @@ func xmlText(s string, multiline bool) string {
 func isXMLChar(r rune) bool {
 	return r == 0x9 || r == 0xA || r == 0xD ||
 		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
+
+// junitTimes are the scan's collection and evaluation times as suite properties;
+// nil when neither is known.
+func junitTimes(s ScanInfo) *junitProperties {
+	var p junitProperties
+	if c := rfc3339(s.CollectedAt); c != "" {
+		p.Property = append(p.Property, junitProperty{Name: "collected_at", Value: c})
+	}
+	if e := rfc3339(s.EvaluatedAt); e != "" {
+		p.Property = append(p.Property, junitProperty{Name: "evaluated_at", Value: e})
+	}
+	if len(p.Property) == 0 {
+		return nil
+	}
+	return &p
 }

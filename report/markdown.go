@@ -43,20 +43,25 @@ func (*Markdown) Write(w io.Writer, r *Result) error {
 		return errors.New("write markdown: nil result")
 	}
 	var b bytes.Buffer
-	c := countFindings(r.Findings)
-	markdownTitle(&b, r, c)
-	markdownSummary(&b, r, c)
+	markdownHead(&b, r)
 	markdownCoverage(&b, r.Scan)
 	if r.Drift != nil {
 		markdownDrift(&b, r.Drift)
 	}
-	sorted := markdownOrder(r.Findings)
+	sorted := BySeverity(r.Findings)
 	markdownFindings(&b, sorted)
 	markdownFixes(&b, r, sorted)
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write markdown: %w", err)
 	}
 	return nil
+}
+
+// markdownHead writes the title line with the verdict and the summary table.
+func markdownHead(b *bytes.Buffer, r *Result) {
+	c := countFindings(r.Findings)
+	markdownTitle(b, r, c)
+	markdownSummary(b, r, c)
 }
 
 // findingCounts counts findings by status, and by severity within each status.
@@ -110,7 +115,9 @@ func markdownTitle(b *bytes.Buffer, r *Result, c findingCounts) {
 
 	line := fmt.Sprintf("%s scanned in %s and %s", plural(r.Scan.BucketsScanned, "bucket"),
 		plural(len(r.Scan.Accounts), "account"), plural(len(r.Scan.Regions), "region"))
-	if !r.Scan.StartedAt.IsZero() {
+	if ce := collectedEvaluated(r.Scan); ce != "" {
+		line += " (" + ce + ")"
+	} else if !r.Scan.StartedAt.IsZero() {
 		line += " on " + r.Scan.StartedAt.UTC().Format("2006-01-02 at 15:04 UTC")
 	}
 	if v := markdownText(r.Tool.Version); v != "" {
@@ -189,23 +196,6 @@ func markdownCoverage(b *bytes.Buffer, s ScanInfo) {
 		}
 		b.WriteString("</details>\n\n")
 	}
-}
-
-// markdownOrder returns the findings open first, then errors, then waived; most
-// severe first within a status; result order otherwise.
-func markdownOrder(fs []Finding) []Finding {
-	statusRank := map[string]int{StatusFail: 0, StatusError: 1, StatusWaived: 2}
-	rank := func(s string) int {
-		if r, ok := statusRank[s]; ok {
-			return r
-		}
-		return len(statusRank)
-	}
-	out := slices.Clone(fs)
-	slices.SortStableFunc(out, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(rank(a.Status), rank(b.Status)), cmp.Compare(SeverityRank(b.Severity), SeverityRank(a.Severity)))
-	})
-	return out
 }
 
 func markdownFindings(b *bytes.Buffer, fs []Finding) {

@@ -63,6 +63,11 @@ type ScanInfo struct {
 	// id → sorted region names); an account whose regions could not be read is
 	// absent, and so is the field when no account's regions were read.
 	EnabledRegions map[string][]string `json:"enabled_regions,omitempty"`
+	// CollectedAt is when the evidence was collected (the snapshot's time), and
+	// EvaluatedAt when the checks judged it: hours or days apart when a stored
+	// snapshot is evaluated (--from-snapshot). Absent when unknown.
+	CollectedAt time.Time `json:"collected_at,omitzero"`
+	EvaluatedAt time.Time `json:"evaluated_at,omitzero"`
 }
 
 // SkippedAccount is an account of the organisation that the scan left out, and why.

@@ -148,6 +148,9 @@ type (
 		// properties are a SARIF property bag: any key is allowed).
 		SkippedAccounts []SkippedAccount    `json:"skippedAccounts,omitempty"`
 		EnabledRegions  map[string][]string `json:"enabledRegions,omitempty"`
+		// CollectedAt and EvaluatedAt are the scan's collected_at and evaluated_at.
+		CollectedAt string `json:"collectedAt,omitempty"`
+		EvaluatedAt string `json:"evaluatedAt,omitempty"`
 	}
 )
 
@@ -220,6 +223,8 @@ func (*SARIF) Write(w io.Writer, r *Result) error {
 				Source:          terminalText(r.Scan.Source),
 				SkippedAccounts: sarifSkipped(r.Scan.SkippedAccounts),
 				EnabledRegions:  sarifEnabledRegions(r.Scan.EnabledRegions),
+				CollectedAt:     rfc3339(r.Scan.CollectedAt),
+				EvaluatedAt:     rfc3339(r.Scan.EvaluatedAt),
 			},
 		}},
 	}

@@ -2,10 +2,13 @@ package report
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -18,40 +21,51 @@ var _ Writer = (*Table)(nil)
 // checkReadError is the check whose findings record reads that failed.
 const checkReadError = "CRR-090"
 
-// messageWidth is the widest the message column grows before it wraps; with a
-// narrow Options.Width it shrinks down to minMessageWidth.
-const (
-	messageWidth    = 60
-	minMessageWidth = 20
-)
+// messageWidth is the widest the message column grows when Options.Width is 0 (no
+// terminal width known); with a width, the columns share it (see columnWidths).
+const messageWidth = 60
 
 // maxListed is how many accounts or regions the summary names before it only counts.
 const maxListed = 10
 
-// Table writes one row per finding, in result order, followed by summary lines.
-// Every cell is stripped of control characters, escape sequences and bidi controls.
-// Without Options.Color the output is plain ASCII art with no escape sequence.
+// Table writes a summary, then one row per finding ordered by severity
+// (BySeverity), at most Options.Limit of them, then the drift section if any.
+// Every cell is stripped of control characters, escape sequences and bidi controls,
+// wrapped to its column and cut with an ellipsis after a few lines (the JSON and
+// HTML reports keep the full text). Without Options.Color the output is plain ASCII
+// art with no escape sequence. Rendering takes time linear in the result's size.
 type Table struct {
 	Options Options
 }
 
 // Write renders r to w.
 func (t *Table) Write(w io.Writer, r *Result) error {
+	return t.WriteContext(context.Background(), w, r)
+}
+
+// WriteContext renders r to w, and stops with ctx's error once ctx is done.
+func (t *Table) WriteContext(ctx context.Context, w io.Writer, r *Result) error {
 	if r == nil {
 		return errors.New("write table: nil result")
 	}
 	bw := bufio.NewWriter(w)
+	// The headline (no findings) or the summary first, so that a short screen
+	// shows them; then the findings.
 	if len(r.Findings) == 0 {
 		if r.Scan.Complete {
 			fmt.Fprintf(bw, "No findings: %s scanned, all applicable checks passed.\n", plural(r.Scan.BucketsScanned, "bucket"))
 		} else {
 			fmt.Fprintf(bw, "No findings: %s scanned, but the scan is incomplete.\n", plural(r.Scan.BucketsScanned, "bucket"))
 		}
-	} else if err := t.renderFindings(bw, r.Findings); err != nil {
-		return err
+		fmt.Fprintln(bw)
+		t.writeSummary(bw, r)
+	} else {
+		t.writeSummary(bw, r)
+		fmt.Fprintln(bw)
+		if err := t.renderFindings(ctx, bw, r.Findings); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintln(bw)
-	t.writeSummary(bw, r)
 	if r.Drift != nil {
 		fmt.Fprintln(bw)
 		if err := t.writeDrift(bw, r.Drift); err != nil {
@@ -64,106 +78,304 @@ func (t *Table) Write(w io.Writer, r *Result) error {
 	return nil
 }
 
-func (t *Table) renderFindings(w io.Writer, fs []Finding) error {
-	symbols := tw.NewSymbols(tw.StyleASCII)
-	if t.Options.Color {
-		symbols = tw.NewSymbols(tw.StyleLight)
+// tableLayout is one arrangement of the findings table: its columns, how wide and
+// how many lines each may take, and in which order columns give way when the
+// terminal is too narrow for their content.
+type tableLayout struct {
+	header []string
+	// min: a column never wraps narrower; max: with no terminal width it grows no
+	// wider; lines: a cell shows at most that many lines, the last ending in "…"
+	// when it is cut.
+	min, max, lines []int
+	// shrink: columns narrowed in turn down to a floor until the table fits.
+	shrink []shrinkStep
+	cells  func(Finding) []string
+}
+
+type shrinkStep struct{ col, floor int }
+
+// Both layouts open with the severity (the status, when the finding is not an
+// open failure) and the check.
+const (
+	colSeverity = 0
+	colCheck    = 1
+)
+
+// wideLayout names the account and region, the bucket and the message in columns
+// of their own; narrowLayout, for terminals under narrowBelow columns, stacks the
+// bucket, account and region in one cell so that the message keeps room.
+var (
+	wideLayout = tableLayout{
+		header: []string{"SEVERITY", "CHECK", "ACCOUNT / REGION", "BUCKET", "MESSAGE"},
+		min:    []int{8, 7, 12, 10, 20},
+		max:    []int{8, 12, 30, 63, messageWidth},
+		lines:  []int{3, 3, 3, 3, 4},
+		shrink: []shrinkStep{{4, 30}, {2, 12}, {3, 16}, {4, 20}, {3, 10}},
+		cells: func(f Finding) []string {
+			return []string{severityCell(f), terminalText(f.CheckID),
+				strings.TrimSpace(terminalText(f.AccountID) + " " + terminalText(f.Region)),
+				terminalText(f.Bucket), terminalText(f.Message)}
+		},
 	}
-	// Grouped by account, region and bucket (the findings' order): repeated values
-	// merge into one cell.
-	header := []string{"Account", "Region", "Bucket", "Severity", "Check", "Status", "Message"}
-	rows := make([][]string, len(fs))
+	narrowLayout = tableLayout{
+		header: []string{"SEVERITY", "CHECK", "BUCKET / ACCOUNT / REGION", "MESSAGE"},
+		min:    []int{8, 7, 16, 24},
+		max:    []int{8, 12, 63, messageWidth},
+		lines:  []int{3, 3, 5, 6},
+		shrink: []shrinkStep{{2, 20}, {3, 24}, {2, 16}},
+		cells: func(f Finding) []string {
+			return []string{severityCell(f), terminalText(f.CheckID),
+				strings.TrimSpace(terminalText(f.Bucket) + " " + terminalText(f.AccountID) + " " + terminalText(f.Region)),
+				terminalText(f.Message)}
+		},
+	}
+)
+
+// narrowBelow is the terminal width under which the table uses narrowLayout.
+const narrowBelow = 120
+
+const ellipsis = "…"
+
+// severityCell shows the severity of an open failure, else the status (error,
+// waived).
+func severityCell(f Finding) string {
+	if f.Status != StatusFail {
+		return terminalText(f.Status)
+	}
+	return terminalText(f.Severity)
+}
+
+// layout is the arrangement for the table's width.
+func (t *Table) layout() *tableLayout {
+	if t.Options.Width > 0 && t.Options.Width < narrowBelow {
+		return &narrowLayout
+	}
+	return &wideLayout
+}
+
+func (t *Table) renderFindings(ctx context.Context, w io.Writer, all []Finding) error {
+	fs := BySeverity(all)
+	if t.Options.Limit > 0 && len(fs) > t.Options.Limit {
+		fs = fs[:t.Options.Limit]
+	}
+	lay := t.layout()
+	cols := len(lay.header)
+	cells := make([][]string, len(fs))
+	natural := make([]int, cols)
+	for c := range cols {
+		natural[c] = displayWidth(lay.header[c], lay.max[c])
+	}
 	for i, f := range fs {
-		rows[i] = []string{
-			terminalText(f.AccountID),
-			terminalText(f.Region),
-			terminalText(f.Bucket),
-			terminalText(f.Severity),
-			terminalText(f.CheckID),
-			terminalText(f.Status),
-			terminalText(f.Message),
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("write table: %w", err)
+			}
+		}
+		cells[i] = lay.cells(f)
+		for c := range cols {
+			// Measured no wider than the widest a column can be, so that a huge cell
+			// costs no more than a line's worth.
+			natural[c] = max(natural[c], displayWidth(cells[i][c], max(lay.max[c], t.Options.Width)))
 		}
 	}
-	msgCol, msgWidth := len(header)-1, t.messageColumnWidth(header, rows)
-	for _, row := range rows {
-		row[msgCol] = wrapText(row[msgCol], msgWidth)
+	widths := lay.columnWidths(natural, t.Options.Width)
+	box := newBox(t.Options.Color, widths)
+	header := make([][]string, cols)
+	for c := range cols {
+		header[c], _ = wrapCell(lay.header[c], widths[c], lay.lines[c])
 	}
-	cfg := tablewriter.NewConfigBuilder().
-		// The column maximum includes the cell's padding (one space on each side);
-		// the lines already fit, so the table does not re-wrap them.
-		ForColumn(msgCol).WithMaxWidth(msgWidth + 2).Build().
-		Row().Formatting().WithAutoWrap(tw.WrapNormal).WithMergeMode(tw.MergeHierarchical).Build().Build().
-		Build()
-	tbl := tablewriter.NewTable(w,
-		tablewriter.WithConfig(cfg),
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: symbols})))
-	tbl.Header(header)
-	for _, row := range rows {
-		// Colour after measuring widths; the escape sequences are the writer's own.
-		row[3] = t.severity(row[3])
+	io.WriteString(w, box.rule(0))
+	box.writeRow(w, header, nil)
+	io.WriteString(w, box.rule(1))
+	shortened := 0
+	for i := range cells {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("write table: %w", err)
+			}
+		}
+		row := make([][]string, cols)
+		cut := false
+		for c := range cols {
+			var cellCut bool
+			row[c], cellCut = wrapCell(cells[i][c], widths[c], lay.lines[c])
+			cut = cut || cellCut
+		}
+		if cut {
+			shortened++
+		}
+		box.writeRow(w, row, func(c int, s string) string {
+			if c == colSeverity {
+				return t.severity(s)
+			}
+			return s
+		})
 	}
-	if err := tbl.Bulk(rows); err != nil {
-		return fmt.Errorf("table rows: %w", err)
+	io.WriteString(w, box.rule(2))
+	if more := len(all) - len(fs); more > 0 {
+		fmt.Fprintf(w, "… and %d more %s%s\n", more, nouns(more, "finding"), t.fullReport(" in "))
 	}
-	if err := tbl.Render(); err != nil {
-		return fmt.Errorf("render table: %w", err)
+	if shortened > 0 {
+		fmt.Fprintf(w, "%s shortened to fit%s\n", plural(shortened, "row"), t.fullReport("; the full text is in "))
 	}
 	return nil
 }
 
-// messageColumnWidth is the width the message column wraps at: messageWidth, or
-// less when Options.Width leaves less room beside the other columns (never below
-// minMessageWidth; the table is then wider than asked rather than unreadable).
-func (t *Table) messageColumnWidth(header []string, rows [][]string) int {
-	if t.Options.Width <= 0 {
-		return messageWidth
+// fullReport names the full report after prefix, or says how to get one.
+func (t *Table) fullReport(prefix string) string {
+	if t.Options.FullReport != "" {
+		return prefix + terminalText(t.Options.FullReport)
 	}
-	// Each column takes its content, one space of padding on each side and a border;
-	// one more border opens the line.
-	used := 1 + 3
-	for col := 0; col < len(header)-1; col++ {
-		w := twwidth.Width(strings.ToUpper(header[col]))
-		for _, row := range rows {
-			w = max(w, twwidth.Width(row[col]))
+	return " (--format json or html writes every finding in full; --table-limit 0 lists all)"
+}
+
+// columnWidths fits the columns' natural widths into a table of width columns
+// (borders included). Without a width, each column is its natural width up to its
+// maximum. Otherwise, when the natural widths do not fit, the layout's shrink steps
+// narrow its columns in turn; a table whose minimums do not fit is wider than asked
+// rather than unreadable.
+func (l *tableLayout) columnWidths(natural []int, width int) []int {
+	w := slices.Clone(natural)
+	if width <= 0 {
+		for c := range w {
+			w[c] = min(w[c], l.max[c])
 		}
-		used += w + 3
+		return w
 	}
-	return min(messageWidth, max(minMessageWidth, t.Options.Width-used))
+	avail := width - (1 + 3*len(w))
+	for c := range w {
+		w[c] = min(w[c], max(avail, l.min[c]))
+	}
+	for _, s := range l.shrink {
+		excess := sum(w) - avail
+		if excess <= 0 {
+			break
+		}
+		if w[s.col] > s.floor {
+			w[s.col] = max(s.floor, w[s.col]-excess)
+		}
+	}
+	return w
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// runeWidth is r's display width: one for printable ASCII, else twwidth's measure.
+func runeWidth(r rune) int {
+	if r >= 0x20 && r < 0x7f {
+		return 1
+	}
+	return twwidth.Width(string(r))
+}
+
+// displayWidth is s's display width, or limit+1 once it is wider than limit (so
+// that measuring a huge cell stops early).
+func displayWidth(s string, limit int) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+		if n > limit {
+			return limit + 1
+		}
+	}
+	return n
 }
 
 // wrapText wraps s at spaces into lines of at most width display columns, and
 // breaks words longer than a line (ARNs, hostile run-on text) so that no line is
-// wider. Lines are joined with "\n", which the table keeps as line breaks.
+// wider. Lines are joined with "\n".
 func wrapText(s string, width int) string {
-	var lines []string
-	line, lineWidth := "", 0
+	lines, _ := wrapCell(s, width, 0)
+	return strings.Join(lines, "\n")
+}
+
+// wrapCell wraps s like wrapText into at most maxLines lines (0: no limit); when s
+// needs more, the last line ends in an ellipsis and cut is true. It reads s only as
+// far as the lines it returns, so a huge cell costs no more than a short one.
+func wrapCell(s string, width, maxLines int) (lines []string, cut bool) {
+	width = max(width, 1)
+	var line strings.Builder
+	lineWidth := 0
+	full := func() bool { return maxLines > 0 && len(lines) == maxLines }
 	flush := func() {
-		if line != "" {
-			lines = append(lines, line)
+		if lineWidth > 0 {
+			lines = append(lines, line.String())
 		}
-		line, lineWidth = "", 0
+		line.Reset()
+		lineWidth = 0
 	}
-	for _, word := range strings.Fields(s) {
-		w := twwidth.Width(word)
+	i := 0
+	for i < len(s) && !full() {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		end := strings.IndexByte(s[i:], ' ')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += i
+		}
+		word := s[i:end]
+		ww := displayWidth(word, width)
 		switch {
-		case line != "" && lineWidth+1+w <= width:
-			line, lineWidth = line+" "+word, lineWidth+1+w
-		case w <= width:
+		case lineWidth > 0 && lineWidth+1+ww <= width:
+			line.WriteByte(' ')
+			line.WriteString(word)
+			lineWidth += 1 + ww
+			i = end
+		case ww <= width:
 			flush()
-			line, lineWidth = word, w
+			if full() {
+				continue
+			}
+			line.WriteString(word)
+			lineWidth = ww
+			i = end
 		default:
 			flush()
-			for _, r := range word {
-				rw := twwidth.Width(string(r))
-				if lineWidth+rw > width && line != "" {
+			// Break the long word: fill lines rune by rune.
+			for i < end && !full() {
+				r, size := utf8.DecodeRuneInString(s[i:])
+				rw := runeWidth(r)
+				if lineWidth > 0 && lineWidth+rw > width {
 					flush()
+					continue
 				}
-				line, lineWidth = line+string(r), lineWidth+rw
+				line.WriteRune(r)
+				lineWidth += rw
+				i += size
 			}
 		}
 	}
-	flush()
-	return strings.Join(lines, "\n")
+	if !full() {
+		flush()
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i < len(s) {
+		cut = true
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		last := lines[len(lines)-1]
+		// Make room for the ellipsis.
+		for displayWidth(last, width) > width-1 && last != "" {
+			_, size := utf8.DecodeLastRuneInString(last)
+			last = last[:len(last)-size]
+		}
+		lines[len(lines)-1] = strings.TrimRight(last, " ") + ellipsis
+	}
+	return lines, cut
 }
 
 // severity colours an already sanitised severity when colours are on.
@@ -185,6 +397,8 @@ func (t *Table) severity(s string) string {
 		code = "2"
 	case "error":
 		code = "1;35"
+	case "waived":
+		code = "2"
 	}
 	if code == "" {
 		return s
@@ -194,6 +408,9 @@ func (t *Table) severity(s string) string {
 
 func (t *Table) writeSummary(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Buckets scanned: %d\n", r.Scan.BucketsScanned)
+	if ce := collectedEvaluated(r.Scan); ce != "" {
+		fmt.Fprintf(w, "Evidence: %s\n", ce)
+	}
 	fmt.Fprintf(w, "Accounts: %s\n", listed(r.Scan.Accounts))
 	fmt.Fprintf(w, "Regions: %s\n", listed(r.Scan.Regions))
 	writeScanCoverage(w, r.Scan)
@@ -282,6 +499,13 @@ func plural(n int, noun string) string {
 // driftValueWidth is the widest a before or after value grows before it wraps.
 const driftValueWidth = 40
 
+// A drift table cell that wraps shows at most driftCellLines lines; one that does
+// not, at most driftCellRunes characters (the JSON report has the full text).
+const (
+	driftCellLines = 8
+	driftCellRunes = 80
+)
+
 // writeDrift writes the drift section: a line of counts, the findings that are new,
 // resolved or changed status (still-open ones are in the findings table), the
 // configuration changes per bucket, and what could not be compared.
@@ -337,9 +561,19 @@ func (t *Table) renderDriftRows(w io.Writer, header []string, rows [][]string, w
 		symbols = tw.NewSymbols(tw.StyleLight)
 	}
 	cb := tablewriter.NewConfigBuilder()
+	for _, row := range rows {
+		for col := range row {
+			if _, wraps := wrap[col]; !wraps {
+				// A hostile value (a 3 MB bucket name from a snapshot) stays one line.
+				row[col] = prShorten(row[col], driftCellRunes)
+			}
+		}
+	}
 	for col, width := range wrap {
 		for _, row := range rows {
-			row[col] = wrapText(row[col], width)
+			// At most driftCellLines lines: the table's drawing time grows with them.
+			lines, _ := wrapCell(row[col], width, driftCellLines)
+			row[col] = strings.Join(lines, "\n")
 		}
 		cb = cb.ForColumn(col).WithMaxWidth(width + 2).Build()
 	}
@@ -367,4 +601,28 @@ func cmpDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// minMessageWidth is the narrowest the drift table's message column wraps at.
+const minMessageWidth = 20
+
+// messageColumnWidth is the width the drift table's message column wraps at:
+// messageWidth, or less when Options.Width leaves less room beside the other columns
+// (never below minMessageWidth; the table is then wider than asked rather than
+// unreadable).
+func (t *Table) messageColumnWidth(header []string, rows [][]string) int {
+	if t.Options.Width <= 0 {
+		return messageWidth
+	}
+	// Each column takes its content, one space of padding on each side and a border;
+	// one more border opens the line.
+	used := 1 + 3
+	for col := 0; col < len(header)-1; col++ {
+		w := twwidth.Width(strings.ToUpper(header[col]))
+		for _, row := range rows {
+			w = max(w, twwidth.Width(row[col]))
+		}
+		used += w + 3
+	}
+	return min(messageWidth, max(minMessageWidth, t.Options.Width-used))
 }

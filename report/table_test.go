@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -64,27 +66,64 @@ func TestTableColor(t *testing.T) {
 
 func TestTablePlainIsASCIIArt(t *testing.T) {
 	out := string(render(t, "table", fixtureResult()))
-	if !strings.HasPrefix(out, "+----") {
-		t.Errorf("plain table should start with an ASCII border, got %.20q", out)
+	if !strings.Contains(out, "\n+----") {
+		t.Errorf("plain table should be drawn with an ASCII border:\n%s", out)
 	}
 	if strings.ContainsAny(out, "─│┌") {
 		t.Error("plain table uses Unicode borders")
 	}
 }
 
-func TestTableRowsInResultOrder(t *testing.T) {
-	r := fixtureResult()
-	out := string(render(t, "table", r))
+// TestTableSummaryFirst: the summary comes before the findings, so that a short
+// screen shows it.
+func TestTableSummaryFirst(t *testing.T) {
+	out := string(render(t, "table", fixtureResult()))
+	if !strings.HasPrefix(out, "Buckets scanned: 5\n") {
+		t.Errorf("table output should open with the summary:\n%s", out)
+	}
+	if s, tbl := strings.Index(out, "scan incomplete:"), strings.Index(out, "+---"); s < 0 || tbl < s {
+		t.Errorf("summary (at %d) should come before the findings (at %d):\n%s", s, tbl, out)
+	}
+}
+
+// TestTableRowsBySeverity: open failures from critical down, then errors, then
+// waived findings, whatever the result's (account, bucket) order.
+func TestTableRowsBySeverity(t *testing.T) {
+	out := string(render(t, "table", fixtureResult()))
+	// The fixture: CRR-001 and CRR-050 critical, CRR-010 high, CRR-090 error,
+	// CRR-034 waived (low); critical ties go by account, region, bucket.
 	last := -1
-	for _, f := range r.Findings {
-		i := strings.Index(out, "| "+f.CheckID+" ")
+	for _, id := range []string{"CRR-001", "CRR-050", "CRR-010", "CRR-090", "CRR-034"} {
+		i := strings.Index(out, "| "+id+" ")
 		if i < 0 {
-			t.Fatalf("no row for %s", f.CheckID)
+			t.Fatalf("no row for %s:\n%s", id, out)
 		}
 		if i < last {
-			t.Errorf("row %s/%s is out of result order", f.Bucket, f.CheckID)
+			t.Errorf("row %s is out of severity order:\n%s", id, out)
 		}
 		last = i
+	}
+}
+
+func TestBySeverityKeepsInput(t *testing.T) {
+	in := []Finding{
+		{CheckID: "A", Status: StatusWaived, Severity: "critical", AccountID: "1"},
+		{CheckID: "B", Status: StatusFail, Severity: "low", AccountID: "1"},
+		{CheckID: "C", Status: StatusError, Severity: "error", AccountID: "0"},
+		{CheckID: "D", Status: StatusFail, Severity: "high", AccountID: "2"},
+		{CheckID: "E", Status: StatusFail, Severity: "high", AccountID: "1", Bucket: "b"},
+		{CheckID: "F", Status: StatusFail, Severity: "high", AccountID: "1", Bucket: "a"},
+		{CheckID: "G", Status: StatusFail, Severity: "high", AccountID: "1", Bucket: "a"},
+	}
+	var got []string
+	for _, f := range BySeverity(in) {
+		got = append(got, f.CheckID)
+	}
+	if want := "F G E D B C A"; strings.Join(got, " ") != want {
+		t.Errorf("BySeverity = %v, want %s", got, want)
+	}
+	if in[0].CheckID != "A" || in[6].CheckID != "G" {
+		t.Error("BySeverity reordered its input")
 	}
 }
 
@@ -102,27 +141,31 @@ func TestTableMessageWraps(t *testing.T) {
 	}
 }
 
-func TestTableWidth(t *testing.T) {
-	var buf bytes.Buffer
-	if err := (&Table{Options: Options{Width: 100}}).Write(&buf, fixtureResult()); err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(buf.String(), "\n") {
-		if strings.HasPrefix(line, "+") || strings.HasPrefix(line, "|") {
-			if n := utf8.RuneCountInString(line); n > 100 {
-				t.Fatalf("table line is %d wide with Width 100: %q", n, line)
+// TestTableFitsWidth: at every width from 73 (the columns' minimums) up, no line
+// of the findings table is wider than asked.
+func TestTableFitsWidth(t *testing.T) {
+	for _, width := range []int{73, 80, 100, 132, 200} {
+		var buf bytes.Buffer
+		if err := (&Table{Options: Options{Width: width}}).Write(&buf, fixtureResult()); err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		for _, line := range strings.Split(buf.String(), "\n") {
+			if strings.HasPrefix(line, "+") || strings.HasPrefix(line, "|") {
+				rows++
+				if n := displayWidth(line, 1<<30); n > width {
+					t.Errorf("width %d: table line is %d wide: %q", width, n, line)
+				}
 			}
 		}
-	}
-	// The message column is 100 - 77 = 23 wide; lines the writer wrapped must not be
-	// wrapped again by the table.
-	if !strings.Contains(buf.String(), "| versioning is Suspended |\n") {
-		t.Errorf("message re-wrapped or column not 23 wide:\n%s", buf.String())
+		if rows == 0 {
+			t.Fatalf("width %d: no table drawn:\n%s", width, buf.String())
+		}
 	}
 }
 
 func TestTableSummary(t *testing.T) {
-	out := string(render(t, "table", fixtureResult()))
+	out := "\n" + string(render(t, "table", fixtureResult()))
 	for _, want := range []string{
 		"\nBuckets scanned: 5\n",
 		"\nAccounts: 2 (111111111111, 222222222222)\n",
@@ -204,5 +247,143 @@ func TestWrapText(t *testing.T) {
 		if got := wrapText(tt.in, tt.width); got != tt.want {
 			t.Errorf("wrapText(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
 		}
+	}
+}
+
+func TestWrapCellCuts(t *testing.T) {
+	tests := []struct {
+		in           string
+		width, lines int
+		want         string
+		cut          bool
+	}{
+		{"one two three four", 9, 2, "one two\nthree…", true},
+		{"one two three four", 9, 3, "one two\nthree\nfour", false},
+		{"one two three four   ", 9, 3, "one two\nthree\nfour", false},
+		{"abcdefghijklmnopqrstuvwxyz", 10, 2, "abcdefghij\nklmnopqrs…", true},
+		{"abcdefghij klm", 10, 1, "abcdefghi…", true},
+		{"日本語のテキスト", 6, 1, "日本…", true},
+	}
+	for _, tt := range tests {
+		lines, cut := wrapCell(tt.in, tt.width, tt.lines)
+		if got := strings.Join(lines, "\n"); got != tt.want || cut != tt.cut {
+			t.Errorf("wrapCell(%q, %d, %d) = %q, %v; want %q, %v", tt.in, tt.width, tt.lines, got, cut, tt.want, tt.cut)
+		}
+	}
+}
+
+// manyFindings is a result with n open findings, one per bucket, of mixed severity.
+func manyFindings(n int) *Result {
+	sevs := Severities()
+	fs := make([]Finding, n)
+	for i := range fs {
+		fs[i] = Finding{
+			CheckID: fmt.Sprintf("CRR-%03d", i%7), Severity: sevs[i%len(sevs)], Status: StatusFail,
+			AccountID: "111111111111", Region: "us-east-1", Bucket: fmt.Sprintf("bucket-%05d", i),
+			Message: fmt.Sprintf("finding %d", i), Fingerprint: fmt.Sprint(i),
+		}
+	}
+	return NewResult(Tool{}, ScanInfo{BucketsScanned: n, Complete: true}, nil, fs, nil)
+}
+
+// TestTableLimit: with a limit, the table lists the most severe findings and
+// counts the rest, naming the full report.
+func TestTableLimit(t *testing.T) {
+	var buf bytes.Buffer
+	tbl := &Table{Options: Options{Width: 80, Limit: 10, FullReport: "out/crrscan.html"}}
+	if err := tbl.Write(&buf, manyFindings(100)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, "| critical "); n != 10 {
+		t.Errorf("want the 10 most severe (critical) rows, got %d:\n%s", n, out)
+	}
+	if strings.Contains(out, "| high ") {
+		t.Errorf("high rows listed before the 20 critical ones are all shown:\n%s", out)
+	}
+	if !strings.Contains(out, "\n… and 90 more findings in out/crrscan.html\n") {
+		t.Errorf("no line counting the rest:\n%s", out)
+	}
+
+	buf.Reset()
+	tbl.Options.Limit = 0
+	if err := tbl.Write(&buf, manyFindings(100)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "| bucket-"); n != 100 || strings.Contains(buf.String(), "more finding") {
+		t.Errorf("Limit 0 should list all 100 rows, got %d", n)
+	}
+}
+
+// TestTableCancelled: a cancelled context stops the rendering with its error.
+func TestTableCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var buf bytes.Buffer
+	err := (&Table{}).WriteContext(ctx, &buf, manyFindings(1000))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("WriteContext with a cancelled context = %v, want context.Canceled", err)
+	}
+	if strings.Contains(buf.String(), "bucket-") {
+		t.Errorf("rows written after cancellation:\n%.300s", buf.String())
+	}
+}
+
+// TestTableHugeMessage: a 3 MB message (one word, then many words) takes at most
+// the layout's message lines (six at 100 columns), cut with an ellipsis.
+func TestTableHugeMessage(t *testing.T) {
+	for name, msg := range map[string]string{
+		"one word":   strings.Repeat("x", 3<<20),
+		"many words": strings.Repeat("word ", 3<<20/5),
+	} {
+		r := manyFindings(1)
+		r.Findings[0].Message = msg
+		var buf bytes.Buffer
+		if err := (&Table{Options: Options{Width: 100}}).Write(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		msgLines := narrowLayout.lines[len(narrowLayout.lines)-1]
+		// The finding's lines: after the rule below the header.
+		body := out[strings.Index(out, "\n+")+2:]
+		body = body[strings.Index(body, "\n+")+2:]
+		if n := strings.Count(body, "\n|"); n != msgLines {
+			t.Errorf("%s: the finding takes %d lines, want %d:\n%s", name, n, msgLines, out)
+		}
+		if !strings.Contains(out, "…") || len(out) > 10000 {
+			t.Errorf("%s: message not cut (%d bytes of output)", name, len(out))
+		}
+	}
+}
+
+// BenchmarkTableHugeMessage renders one finding whose message is 1 or 3 MB (the
+// issue's case: the table used to take 13 s and 75 s).
+func BenchmarkTableHugeMessage(b *testing.B) {
+	for _, mb := range []int{1, 3} {
+		b.Run(fmt.Sprintf("%dMB", mb), func(b *testing.B) {
+			r := manyFindings(1)
+			r.Findings[0].Message = strings.Repeat("replication ", mb<<20/12)
+			b.SetBytes(int64(len(r.Findings[0].Message)))
+			for b.Loop() {
+				if err := (&Table{Options: Options{Width: 80}}).Write(io.Discard, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTableManyFindings renders 10,000 and 100,000 findings, all listed
+// (--table-limit 0): the time per finding stays flat.
+func BenchmarkTableManyFindings(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			r := manyFindings(n)
+			for b.Loop() {
+				if err := (&Table{Options: Options{Width: 120}}).Write(io.Discard, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -17,9 +17,15 @@ type Options struct {
 	// Color allows ANSI colours and Unicode borders; set it only when standard
 	// output is a terminal.
 	Color bool
-	// Width is the terminal width in columns: the table's message column wraps
-	// narrower (down to 20 columns) so that the table fits; 0 means no limit.
+	// Width is the terminal width in columns: the table's columns wrap narrower
+	// so that the table fits (see columnWidths); 0 means no limit.
 	Width int
+	// Limit is the most findings the table lists (the most severe first); the
+	// rest are counted in one line. 0 lists all.
+	Limit int
+	// FullReport is the path of a report that holds every finding in full (the
+	// HTML or JSON report written alongside), named where the table stops short.
+	FullReport string
 }
 
 // format is one entry of the format registry.
@@ -41,6 +47,7 @@ func registry() []format {
 		{name: "sarif", file: "crrscan.sarif", newWriter: func(Options) Writer { return &SARIF{} }},
 		{name: "junit", file: "crrscan.junit.xml", newWriter: func(Options) Writer { return &JUnit{} }},
 		{name: "markdown", file: "crrscan.md", newWriter: func(Options) Writer { return &Markdown{} }},
+		{name: "pr-comment", file: "crrscan.pr-comment.md", newWriter: func(o Options) Writer { return &PRComment{Options: o} }},
 	}
 }
 

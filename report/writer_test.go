@@ -8,7 +8,7 @@ import (
 
 func TestFormats(t *testing.T) {
 	got := Formats()
-	if want := []string{"table", "json", "csv", "html", "sarif", "junit", "markdown"}; !slices.Equal(got, want) {
+	if want := []string{"table", "json", "csv", "html", "sarif", "junit", "markdown", "pr-comment"}; !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %v, want %v", got, want)
 	}
 	for _, f := range got {
@@ -74,7 +74,7 @@ func TestParseFormats(t *testing.T) {
 		{in: " json , table ", want: []string{"json", "table"}},
 		{in: "json,table,json,table", want: []string{"json", "table"}},
 		{in: "JSON,Table", want: []string{"json", "table"}},
-		{in: "table,xml", wantErr: `unknown format "xml" (known: table, json, csv, html, sarif, junit, markdown)`},
+		{in: "table,xml", wantErr: `unknown format "xml" (known: table, json, csv, html, sarif, junit, markdown, pr-comment)`},
 		{in: "csv2", wantErr: `unknown format "csv2"`},
 		{in: "", wantErr: "no output format"},
 		{in: "  ", wantErr: "no output format"},

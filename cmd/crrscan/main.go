@@ -14,9 +14,6 @@ import (
 	"github.com/crrscan/crrscan/report"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code, err := run(ctx, os.Args[1:], streams{out: os.Stdout, err: os.Stderr})

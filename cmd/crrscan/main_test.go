@@ -140,7 +140,8 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 	}
 }
 
-var timestampLine = regexp.MustCompile(`"(started_at|finished_at)": "[^"]*"`)
+// timestampLine matches the times of the run (collected_at is the snapshot's own).
+var timestampLine = regexp.MustCompile(`"(started_at|finished_at|evaluated_at)": "[^"]*"`)
 
 func TestSnapshotScanIsDeterministic(t *testing.T) {
 	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
@@ -174,7 +175,8 @@ func TestDemoExercisesEveryCheck(t *testing.T) {
 	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
 	config := filepath.Join("..", "..", "fixtures", "demo", "crrscan.yaml")
 	dir := t.TempDir()
-	res := runCrrscan(t, nil, "scan", "--from-snapshot", demo, "--config", config, "--format", "table,json", "--output-dir", dir)
+	// Every finding in the table: --table-limit 0.
+	res := runCrrscan(t, nil, "scan", "--from-snapshot", demo, "--config", config, "--format", "table,json", "--output-dir", dir, "--table-limit", "0")
 	if res.code != 3 {
 		t.Fatalf("demo scan exit %d, want 3 (one unreadable bucket); stderr:\n%s", res.code, res.stderr)
 	}

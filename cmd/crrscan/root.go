@@ -3,80 +3,123 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
 )
 
+// streams are the standard output and error of one run.
 type streams struct {
 	out, err io.Writer
 }
 
-const rootUsage = `crrscan audits AWS S3 Cross-Region Replication (CRR): versioning on both sides,
+const rootLong = `crrscan audits AWS S3 Cross-Region Replication (CRR): versioning on both sides,
 the replication rules, the destination buckets and the IAM role S3 assumes. It
 reports every problem with a concrete fix, and exits non-zero for CI gates.
 
-Usage:
-  crrscan scan [flags]            scan the account of your AWS credentials (or a snapshot)
-  crrscan checks list [--format]  list the checks (ids, severities, titles)
-  crrscan checks explain ID       show one check: what it means and how to fix it
-  crrscan diff OLD.json NEW.json  what changed between two scans (findings, configuration)
-  crrscan remediate [flags]       plan, prove, apply and roll back fixes (see --help)
-  crrscan version                 print the version
-
-Run 'crrscan scan --help' for the scan flags, 'crrscan diff --help' for drift.
-
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on;
-2 usage or settings error (nothing scanned); 3 scan incomplete (some reads failed).
-`
+2 usage or settings error (nothing scanned); 3 scan incomplete (some reads failed).`
 
-// run dispatches to a subcommand and returns the exit code (or an error carrying one).
+// run executes the command line args and returns the exit code (or an error
+// carrying one: a *report.ExitError).
 func run(ctx context.Context, args []string, s streams) (int, error) {
-	if len(args) == 0 {
-		fmt.Fprint(s.err, rootUsage)
-		return 0, app.UsageError(errors.New("no command given"))
+	var code int
+	root := newRootCmd(s, &code)
+	root.SetArgs(longFlags(root, args))
+	if err := root.ExecuteContext(ctx); err != nil {
+		return 0, err
 	}
-	switch args[0] {
-	case "scan":
-		return runScan(ctx, args[1:], s)
-	case "checks":
-		return runChecks(ctx, args[1:], s)
-	case "diff":
-		return runDiff(ctx, args[1:], s)
-	case "remediate":
-		return runRemediate(ctx, args[1:], s)
-	case "version", "--version":
-		fmt.Fprintf(s.out, "crrscan %s\n", version)
-		return 0, nil
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(s.out, rootUsage)
-		return 0, nil
-	default:
-		return 0, app.UsageError(fmt.Errorf("unknown command %q (see crrscan --help)", args[0]))
-	}
+	return code, nil
 }
 
-// multiFlag is a repeatable string flag.
-type multiFlag []string
+// newRootCmd builds the command tree. Each subcommand lives in its own file and
+// only wires flags into cmd/crrscan/app; the exit code its action returns is
+// stored in *code.
+func newRootCmd(s streams, code *int) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "crrscan",
+		Short:         "Audit AWS S3 Cross-Region Replication",
+		Long:          rootLong,
+		Version:       version,
+		SilenceErrors: true, // main prints the error, in one line
+		SilenceUsage:  true,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return app.UsageError(fmt.Errorf("unknown command %q (see crrscan --help)", args[0]))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(s.err)
+			_ = cmd.Help()
+			return app.UsageError(errors.New("no command given"))
+		},
+	}
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetUsageFunc(usage)
+	root.SetVersionTemplate("crrscan {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return app.UsageError(fmt.Errorf("%s: %v (see %s --help)", strings.TrimPrefix(c.CommandPath(), "crrscan "), err, c.CommandPath()))
+	})
+	// action adapts an app entry point (exit code, error) to cobra.
+	var action actionFunc = func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			n, err := fn(cmd.Context(), args)
+			*code = n
+			return err
+		}
+	}
+	root.AddCommand(
+		newScanCmd(s, action),
+		newChecksCmd(s, action),
+		newDiffCmd(s, action),
+		newRemediateCmd(s, action),
+		newVersionCmd(s),
+	)
+	// Added now rather than on execution, so that the tree is complete for the
+	// help tests and the generated docs.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	return root
+}
 
-func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+// actionFunc is how a subcommand hands its action to the root (see newRootCmd).
+type actionFunc func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error
 
-func (m *multiFlag) Set(v string) error {
-	*m = append(*m, v)
+// noArgs rejects positional arguments with the command's name.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return app.UsageError(fmt.Errorf("%s: unexpected argument %q (see %s --help)", cmd.Name(), args[0], cmd.CommandPath()))
+	}
 	return nil
 }
 
-// parseFlags parses args with fs; --help prints the usage to out and reports done.
-// A bad flag is a one-line usage error.
-func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, usage string) (done bool, err error) {
-	if done, err := parseFlagsKeep(fs, args, out, usage); done || err != nil {
-		return done, err
+// longFlags rewrites a long flag given with one dash (-format json, accepted
+// before crrscan moved to cobra) to its two-dash form, so that existing command
+// lines keep working. Only names the command defines are rewritten.
+func longFlags(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == nil {
+		cmd = root
 	}
-	if fs.NArg() > 0 {
-		return false, app.UsageError(fmt.Errorf("%s: unexpected argument %q (see crrscan %s --help)", fs.Name(), fs.Arg(0), fs.Name()))
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if name == "help" || (name == "version" && cmd == root) || cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil {
+			out[i] = "-" + a
+		}
 	}
-	return false, nil
+	return out
 }

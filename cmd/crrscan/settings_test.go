@@ -43,7 +43,7 @@ func checkSummary(t *testing.T, r report.Result, id string) report.CheckSummary 
 func TestSettingsWaiveReopenAndRerate(t *testing.T) {
 	dir := t.TempDir()
 	res := runCrrscan(t, nil, "scan", "--from-snapshot", demoSnapshot, "--config", demoSettings,
-		"--today", "2026-11-24", "--format", "table,json", "--output-dir", dir)
+		"--today", "2026-11-24", "--format", "table,json", "--output-dir", dir, "--table-limit", "0")
 	if res.code != 3 {
 		t.Fatalf("exit %d, want 3 (the demo has an unreadable bucket); stderr:\n%s", res.code, res.stderr)
 	}

@@ -213,6 +213,40 @@
 
   var map = doc.getElementById("replication-map");
   if (map) {
+    // Zoom: the map is drawn at its own size (its width and height attributes) and
+    // scaled by the buttons; the frame scrolls whatever does not fit.
+    var frame = doc.getElementById("map-frame");
+    var level = doc.getElementById("map-zoom-level");
+    var naturalW = Number(map.getAttribute("width")) || 1;
+    var naturalH = Number(map.getAttribute("height")) || 1;
+    var scale = map.getBoundingClientRect().width / naturalW || 1;
+    var showLevel = function () {
+      if (level) {
+        level.textContent = Math.round(scale * 100) + "%";
+      }
+    };
+    var zoom = function (s) {
+      scale = Math.max(0.1, Math.min(4, s));
+      map.classList.add("zoomed");
+      map.style.width = Math.round(naturalW * scale) + "px";
+      map.style.height = Math.round(naturalH * scale) + "px";
+      showLevel();
+    };
+    var fit = function () {
+      var room = frame ? frame.clientWidth - 16 : naturalW;
+      zoom(Math.min(1, room / naturalW));
+    };
+    [["map-zoom-in", function () { zoom(scale * 1.25); }],
+      ["map-zoom-out", function () { zoom(scale / 1.25); }],
+      ["map-zoom-fit", fit],
+      ["map-zoom-full", function () { zoom(1); }]].forEach(function (b) {
+      var el = doc.getElementById(b[0]);
+      if (el) {
+        el.addEventListener("click", b[1]);
+      }
+    });
+    showLevel();
+
     var buckets = Array.prototype.slice.call(map.querySelectorAll(".bucket"));
     var edges = Array.prototype.slice.call(map.querySelectorAll(".edge"));
     var highlight = function (idx) {

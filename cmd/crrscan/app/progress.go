@@ -73,12 +73,13 @@ func showProgress(status *StatusLine, p *scanner.Progress, now func() time.Time)
 		defer wg.Done()
 		t := time.NewTicker(progressInterval)
 		defer t.Stop()
+		var m monotonic
 		for {
 			select {
 			case <-done:
 				return
 			case <-t.C:
-				status.Set(progressLine(p.Counts(), now().Sub(start)))
+				status.Set(progressLine(m.next(p.Counts()), now().Sub(start)))
 			}
 		}
 	}()
@@ -89,20 +90,66 @@ func showProgress(status *StatusLine, p *scanner.Progress, now func() time.Time)
 	}
 }
 
-// progressLine describes the counts after elapsed: accounts, buckets done of
-// total, the rate and the time left once every account is listed.
-func progressLine(c scanner.ProgressCounts, elapsed time.Duration) string {
+// monotonic keeps what the progress line shows from going backwards: each count
+// is the largest seen so far (the counts are read one by one while the scan
+// updates them).
+type monotonic struct {
+	last scanner.ProgressCounts
+}
+
+// next returns c with every count at least its last value.
+func (m *monotonic) next(c scanner.ProgressCounts) scanner.ProgressCounts {
+	l := &m.last
+	l.AccountsTotal = max(l.AccountsTotal, c.AccountsTotal)
+	l.AccountsListed = max(l.AccountsListed, c.AccountsListed)
+	l.AccountsDone = max(l.AccountsDone, c.AccountsDone)
+	l.BucketsTotal = max(l.BucketsTotal, c.BucketsTotal)
+	l.ConfigsRead = max(l.ConfigsRead, c.ConfigsRead)
+	l.BucketsDone = max(l.BucketsDone, c.BucketsDone)
+	l.LinkedTotal = max(l.LinkedTotal, c.LinkedTotal)
+	l.LinkedDone = max(l.LinkedDone, c.LinkedDone)
+	return *l
+}
+
+// Phases of the progress line, in the order a scan goes through them.
+const (
+	phaseDiscover = iota
+	phaseList
+	phaseConfigs
+	phaseBuckets
+	phaseLinked
+)
+
+func phaseOf(c scanner.ProgressCounts) int {
 	switch {
 	case c.AccountsTotal == 0:
-		return "crrscan: finding the accounts to scan…"
+		return phaseDiscover
 	case c.AccountsListed < c.AccountsTotal:
-		return fmt.Sprintf("crrscan: listing accounts %d/%d · %d buckets so far", c.AccountsListed, c.AccountsTotal, c.BucketsTotal)
+		return phaseList
+	case c.BucketsDone < c.BucketsTotal && c.ConfigsRead < c.BucketsTotal:
+		return phaseConfigs
 	case c.BucketsDone < c.BucketsTotal:
+		return phaseBuckets
+	}
+	return phaseLinked
+}
+
+// progressLine describes the counts after elapsed: accounts, buckets done of
+// total, the rate and the time left once every account is listed. Each phase
+// labels its own counts (accounts listed, then accounts done), so that a number
+// shown under one label never goes down.
+func progressLine(c scanner.ProgressCounts, elapsed time.Duration) string {
+	switch phaseOf(c) {
+	case phaseDiscover:
+		return "crrscan: finding the accounts to scan…"
+	case phaseList:
+		return fmt.Sprintf("crrscan: listing accounts %d/%d · %d buckets so far", c.AccountsListed, c.AccountsTotal, c.BucketsTotal)
+	case phaseConfigs, phaseBuckets:
 		// Each bucket is read in two passes (its replication configuration, then the
 		// rest), so the rate and the time left count passes done of twice the buckets.
-		line := fmt.Sprintf("crrscan: accounts %d/%d · buckets %d/%d", c.AccountsDone, c.AccountsTotal, c.BucketsDone, c.BucketsTotal)
+		line := fmt.Sprintf("crrscan: accounts done %d/%d · buckets %d/%d", c.AccountsDone, c.AccountsTotal, c.BucketsDone, c.BucketsTotal)
 		if c.ConfigsRead < c.BucketsTotal {
-			line = fmt.Sprintf("crrscan: accounts %d/%d · replication configurations %d/%d", c.AccountsListed, c.AccountsTotal, c.ConfigsRead, c.BucketsTotal)
+			line = fmt.Sprintf("crrscan: accounts listed %d/%d · replication configurations %d/%d", c.AccountsListed, c.AccountsTotal, c.ConfigsRead, c.BucketsTotal)
 		}
 		done := c.ConfigsRead + c.BucketsDone
 		if secs := elapsed.Seconds(); done > 0 && secs > 0 {
@@ -112,7 +159,7 @@ func progressLine(c scanner.ProgressCounts, elapsed time.Duration) string {
 		}
 		return line
 	default:
-		return fmt.Sprintf("crrscan: accounts %d/%d · buckets %d/%d · destinations and keys %d/%d",
+		return fmt.Sprintf("crrscan: accounts done %d/%d · buckets %d/%d · destinations and keys %d/%d",
 			c.AccountsDone, c.AccountsTotal, c.BucketsDone, c.BucketsTotal, c.LinkedDone, c.LinkedTotal)
 	}
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,9 +40,9 @@ func TestProgressLine(t *testing.T) {
 		{scanner.ProgressCounts{}, "finding the accounts"},
 		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 5, BucketsTotal: 900}, "listing accounts 5/20 · 900 buckets so far"},
 		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 250},
-			"accounts 20/20 · replication configurations 250/1000 · 12.5 buckets/s · about 1m10s left"},
+			"accounts listed 20/20 · replication configurations 250/1000 · 12.5 buckets/s · about 1m10s left"},
 		{scanner.ProgressCounts{AccountsTotal: 20, AccountsListed: 20, AccountsDone: 3, BucketsTotal: 1000, ConfigsRead: 1000, BucketsDone: 250},
-			"accounts 3/20 · buckets 250/1000 · 62.5 buckets/s · about 6s left"},
+			"accounts done 3/20 · buckets 250/1000 · 62.5 buckets/s · about 6s left"},
 		{scanner.ProgressCounts{AccountsTotal: 2, AccountsListed: 2, AccountsDone: 2, BucketsTotal: 10, BucketsDone: 10, LinkedTotal: 4, LinkedDone: 1},
 			"destinations and keys 1/4"},
 	}
@@ -48,6 +50,39 @@ func TestProgressLine(t *testing.T) {
 		if got := progressLine(tt.c, 10*time.Second); !strings.Contains(got, tt.want) {
 			t.Errorf("progressLine(%+v) = %q, want it to contain %q", tt.c, got, tt.want)
 		}
+	}
+}
+
+// TestProgressLineMonotonic: over a scan's counts (read while the scan updates
+// them, so a later reading may lag behind an earlier one in some field), no number
+// shown under a label ever goes down: the account count used to drop from 20/20
+// (listed) to 3/20 (done) when the replication configurations were read.
+func TestProgressLineMonotonic(t *testing.T) {
+	seq := []scanner.ProgressCounts{
+		{},
+		{AccountsTotal: 20, AccountsListed: 5, BucketsTotal: 300},
+		{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 100},
+		{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 1000, AccountsDone: 3, BucketsDone: 250},
+		// A lagging reading: BucketsDone read before the last update of another field.
+		{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 1000, AccountsDone: 2, BucketsDone: 240},
+		{AccountsTotal: 20, AccountsListed: 20, BucketsTotal: 1000, ConfigsRead: 1000, AccountsDone: 20, BucketsDone: 1000, LinkedTotal: 8, LinkedDone: 3},
+	}
+	pair := regexp.MustCompile(`([a-z][a-z ]*?) (\d+)/(\d+)`)
+	seen := map[string]int{}
+	var m monotonic
+	for _, c := range seq {
+		line := progressLine(m.next(c), 10*time.Second)
+		for _, g := range pair.FindAllStringSubmatch(line, -1) {
+			label := strings.TrimSpace(strings.TrimPrefix(g[1], "crrscan: "))
+			n, _ := strconv.Atoi(g[2])
+			if prev, ok := seen[label]; ok && n < prev {
+				t.Errorf("%q went from %d down to %d: %q", label, prev, n, line)
+			}
+			seen[label] = n
+		}
+	}
+	if seen["accounts done"] != 20 || seen["destinations and keys"] != 3 {
+		t.Errorf("labels seen: %v", seen)
 	}
 }
 

@@ -47,6 +47,12 @@ type ScanConfig struct {
 	FailOnNew bool
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
+	// AllowNetworkPolicies lets custom checks call the builtins that reach outside
+	// the process (http.send, net.lookup_ip_addr, opa.runtime, ...); without it such
+	// a check is refused at load. EvalTimeout bounds one bucket's evaluation (0:
+	// policies.DefaultEvalTimeout).
+	AllowNetworkPolicies bool
+	EvalTimeout          time.Duration
 	// SettingsFile is the settings file (crrscan.yaml); "" uses the defaults.
 	SettingsFile string
 	// Today is the date waiver expiry is judged against; zero means the scan's
@@ -56,6 +62,11 @@ type ScanConfig struct {
 	Version string
 	// Color enables colours in the table.
 	Color bool
+	// TableWidth is the width the table fits (0: no limit; see TerminalSize).
+	TableWidth int
+	// TableLimit is the most findings the table lists; 0 lists all, a negative
+	// value as many as fit a screen (see TableLimit).
+	TableLimit int
 	// Now returns the current time (pinned in tests).
 	Now func() time.Time
 	// Stdout receives the table; Stderr receives logs and the closing lines.
@@ -84,7 +95,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	}
 	writers := make(map[string]report.Writer, len(cfg.Formats))
 	for _, f := range cfg.Formats {
-		w, err := report.NewWriter(f, report.Options{Color: cfg.Color})
+		w, err := report.NewWriter(f, tableOptions(cfg))
 		if err != nil {
 			return 0, UsageError(err)
 		}
@@ -95,7 +106,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(fmt.Errorf("output directory: %w", err))
 		}
 	}
-	engine, err := policies.New(ctx, cfg.PolicyDirs...)
+	engine, err := policies.NewWithOptions(ctx, policies.Options{
+		PolicyDirs: cfg.PolicyDirs, AllowNetwork: cfg.AllowNetworkPolicies, EvalTimeout: cfg.EvalTimeout,
+	})
 	if err != nil {
 		return 0, UsageError(fmt.Errorf("load policies: %w", err))
 	}
@@ -118,6 +131,9 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	today := cfg.Today
 	if today.IsZero() {
 		today = started
+	}
+	for _, w := range settings.Lint(today) {
+		fmt.Fprintf(cfg.Stderr, "crrscan: warning: %s\n", w)
 	}
 	cfg.AWS.ReadTags, cfg.AWS.ReadLifecycle, cfg.AWS.ReadAll = readsNeeded(settings, engine.Checks())
 	// Evaluation is CPU-bound: more goroutines than cores only hold more results in
@@ -143,6 +159,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("evaluate: %w", err)
 	}
+	evaluated := cfg.Now().UTC()
 	findings, outcomes := judged.Findings, judged.Outcomes
 	checks := engine.Checks()
 	infos := make([]report.CheckInfo, 0, len(checks))
@@ -154,12 +171,15 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		report.ScanInfo{
 			StartedAt:      started,
 			FinishedAt:     cfg.Now().UTC(),
+			CollectedAt:    snap.CollectedAt.UTC(),
+			EvaluatedAt:    evaluated,
 			Accounts:       nonNil(snap.Accounts),
 			Regions:        nonNil(snap.Regions),
 			BucketsScanned: len(snap.Buckets),
-			Complete:       snap.Complete(),
-			PolicyDigest:   engine.Digest(),
-			Source:         source,
+			// A bucket whose evaluation met the time limit was not judged.
+			Complete:     snap.Complete() && len(judged.Stopped) == 0,
+			PolicyDigest: engine.Digest(),
+			Source:       source,
 			// NewResult sorts copies of both.
 			SkippedAccounts: skippedAccounts(snap),
 			EnabledRegions:  snap.EnabledRegions,
@@ -173,7 +193,7 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		res.Drift = baseline.Drift(res, snap, cfg.SnapshotOut)
 	}
 
-	if err := render(cfg, writers, res); err != nil {
+	if err := render(ctx, cfg, writers, res); err != nil {
 		return 0, err
 	}
 	if !res.Scan.Complete {
@@ -256,12 +276,31 @@ func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, er
 	return s, "aws", nil
 }
 
-func render(cfg ScanConfig, writers map[string]report.Writer, res *report.Result) error {
+// tableOptions are the writers' options for cfg: colours, and the table's width,
+// limit and pointer to the full report.
+func tableOptions(cfg ScanConfig) report.Options {
+	limit := cfg.TableLimit
+	if limit < 0 {
+		limit = TableLimit(0)
+	}
+	return report.Options{Color: cfg.Color, Width: cfg.TableWidth, Limit: limit, FullReport: fullReport(cfg.Formats, cfg.OutputDir)}
+}
+
+// contextWriter is a writer that stops when its context is done (the table).
+type contextWriter interface {
+	WriteContext(ctx context.Context, w io.Writer, r *report.Result) error
+}
+
+func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Writer, res *report.Result) error {
 	for _, f := range cfg.Formats {
 		w := writers[f]
 		name := report.FileName(f)
 		if name == "" {
-			if err := w.Write(cfg.Stdout, res); err != nil {
+			write := w.Write
+			if cw, ok := w.(contextWriter); ok {
+				write = func(out io.Writer, r *report.Result) error { return cw.WriteContext(ctx, out, r) }
+			}
+			if err := write(cfg.Stdout, res); err != nil {
 				return fmt.Errorf("write %s: %w", f, err)
 			}
 			continue

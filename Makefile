@@ -2,17 +2,23 @@
 GO      ?= go
 BIN     := bin/crrscan
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 DEMO_SNAPSHOT := fixtures/demo/snapshot.json
 DEMO_OUT      := out/demo
 
-.PHONY: help build demo test lint clean
+.PHONY: help build release demo test lint clean man
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## build bin/crrscan
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/crrscan
+
+release: ## build bin/crrscan as released: static, -trimpath, stripped (-ldflags "-s -w")
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(BIN) ./cmd/crrscan
+	@ls -l $(BIN)
 
 demo: build ## scan the bundled demo estate offline: table here, every report in out/demo/
 	@rc=0; ./$(BIN) scan --from-snapshot $(DEMO_SNAPSHOT) --config fixtures/demo/crrscan.yaml --format all --output-dir $(DEMO_OUT) || rc=$$?; \
@@ -24,12 +30,18 @@ demo: build ## scan the bundled demo estate offline: table here, every report in
 	esac
 
 test: ## run every test: unit, Rego and integration (needs moto_server on PATH)
-	@command -v moto_server >/dev/null || { echo "make test: moto_server is not on PATH (the integration tests need it)" >&2; exit 1; }
-	$(GO) test -count=1 ./...
+	@command -v moto_server >/dev/null || { echo "make test: moto_server is not on PATH (the integration tests need it): pip install 'moto[server]'" >&2; exit 1; }
+	@command -v aws >/dev/null || { echo "make test: the aws CLI is not on PATH (the integration tests seed moto with it): pip install awscli" >&2; exit 1; }
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || [ -x "$$CRRSCAN_CHROMIUM" ] || \
+	  echo "make test: WARNING: chromium not found, so the HTML report's browser tests will SKIP (apt-get install -y chromium; under CI=true they fail instead)" >&2
+	$(GO) test -count=1 -timeout 45m ./...
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+man: ## generate the man pages (out/man/*.1) and the Markdown CLI reference (out/cli/) from the command definitions
+	$(GO) run ./cmd/crrscan gen-docs --man out/man --markdown out/cli
 
 clean: ## remove build and demo output
 	rm -rf bin out

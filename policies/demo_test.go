@@ -37,8 +37,11 @@ func TestDemoEstate(t *testing.T) {
 
 	// covered are the checks the demo must exercise; checks added later outside this
 	// range are not held to the tables.
+	// CRR-018 judges configurations S3 refuses, which no scan of AWS returns, and
+	// the demo snapshot predates the notification read CRR-042 needs: the
+	// verdict-accuracy set (testdata/verdicts) holds their cases instead.
 	covered := func(id string) bool {
-		return (id >= "CRR-001" && id <= "CRR-073") || id == ErrorCheckID || id == WaiverCheckID
+		return (id >= "CRR-001" && id <= "CRR-073" && id != "CRR-018" && id != "CRR-042") || id == ErrorCheckID || id == WaiverCheckID
 	}
 	got := map[string]map[string][]string{} // status → check → buckets
 	for _, f := range findings {
@@ -61,7 +64,7 @@ func TestDemoEstate(t *testing.T) {
 		"fail": {
 			"CRR-001": {"acme-marketing-assets-prod", "acme-tmp-exports-prod"},
 			"CRR-002": {"acme-media-uploads-prod"},
-			"CRR-010": {"acme-dr-terraform-state", "acme-marketing-assets-prod", "acme-tmp-exports-prod"},
+			"CRR-010": {"acme-analytics-replica-apse2", "acme-dr-terraform-state", "acme-marketing-assets-prod", "acme-tmp-exports-prod"},
 			"CRR-011": {"acme-analytics-prod"},
 			"CRR-012": {"acme-logistics-prod"},
 			"CRR-013": {"acme-tax-filings-prod"},

@@ -418,22 +418,29 @@ func (c *check) finding(in Input, d deny, status string) report.Finding {
 			Actions:   d.Actions,
 		},
 	}
+	if d.Severity != "" && c.Severity != report.StatusError {
+		f.Severity = d.Severity
+	}
+	f.Compliance = c.Compliance
 	f.Fingerprint = report.Fingerprint(c.ID, f.AccountID, f.Bucket, f.RuleID, f.Destination, d.Key)
 	return f
 }
 
 // deny is one value of a check's deny set.
 type deny struct {
-	Msg         string         `json:"msg"`
-	RuleID      string         `json:"rule_id"`
-	Destination string         `json:"destination"`
-	ResourceARN string         `json:"resource_arn"`
-	Key         string         `json:"key"`
-	Evidence    map[string]any `json:"evidence"`
-	Commands    []string       `json:"commands"`
-	Documents   map[string]any `json:"documents"`
-	Terraform   string         `json:"terraform"`
-	Actions     []report.Action
+	Msg         string `json:"msg"`
+	RuleID      string `json:"rule_id"`
+	Destination string `json:"destination"`
+	ResourceARN string `json:"resource_arn"`
+	Key         string `json:"key"`
+	// Severity, when set, is this finding's severity in place of the check's
+	// (a check may judge one case less severe than its default).
+	Severity  string         `json:"severity"`
+	Evidence  map[string]any `json:"evidence"`
+	Commands  []string       `json:"commands"`
+	Documents map[string]any `json:"documents"`
+	Terraform string         `json:"terraform"`
+	Actions   []report.Action
 }
 
 // rawTerm hands the query's result over as it is: decode reads the few values it needs
@@ -556,6 +563,8 @@ func decodeDenyTerm(t *ast.Term) (deny, error) {
 			dst = &d.ResourceARN
 		case "key":
 			dst = &d.Key
+		case "severity":
+			dst = &d.Severity
 		case "terraform":
 			dst = &d.Terraform
 		case "evidence", "documents":
@@ -617,10 +626,16 @@ func decodeDenyTerm(t *ast.Term) (deny, error) {
 		*dst = string(s)
 		return false
 	})
-	if !fine || strings.TrimSpace(d.Msg) == "" {
+	if !fine || strings.TrimSpace(d.Msg) == "" || !validFindingSeverity(d.Severity) {
 		return slow()
 	}
 	return d, nil
+}
+
+// validFindingSeverity: a deny value's own severity is empty (the check's) or one of
+// report.Severities().
+func validFindingSeverity(s string) bool {
+	return s == "" || slices.Contains(report.Severities(), s)
 }
 
 // decodeDeny validates one deny value against the check contract.
@@ -659,6 +674,7 @@ func decodeDeny(v any) (deny, error) {
 	errs := []error{
 		str("msg", &d.Msg), str("rule_id", &d.RuleID), str("destination", &d.Destination),
 		str("resource_arn", &d.ResourceARN), str("key", &d.Key), str("terraform", &d.Terraform),
+		str("severity", &d.Severity),
 		obj2("evidence", d.Evidence), obj2("documents", d.Documents),
 	}
 	if raw, ok := obj["commands"]; ok && raw != nil {
@@ -685,6 +701,9 @@ func decodeDeny(v any) (deny, error) {
 	}
 	if strings.TrimSpace(d.Msg) == "" {
 		return deny{}, errors.New(`deny value has no "msg"`)
+	}
+	if !validFindingSeverity(d.Severity) {
+		return deny{}, fmt.Errorf("deny field \"severity\" %q is not one of %s", d.Severity, strings.Join(report.Severities(), "|"))
 	}
 	return d, nil
 }

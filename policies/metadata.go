@@ -10,6 +10,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 )
 
@@ -32,6 +33,48 @@ type Check struct {
 	// Requires are the snapshot components (scanner.Component*) the check needs; when
 	// a read of one failed, the check is not judged on that bucket.
 	Requires []string `json:"requires"`
+	// Compliance are the framework controls the check supports (custom.compliance:
+	// a mapping of framework to its controls), sorted; empty when none.
+	Compliance []report.Control `json:"compliance,omitempty"`
+}
+
+// frameworkPattern is what a framework key of custom.compliance looks like
+// (aws-securityhub, nist-800-53-r5, pci-dss-v3.2.1).
+var frameworkPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
+
+// complianceOf reads custom.compliance: {framework: [control, ...]}.
+func complianceOf(a *ast.Annotations, bad func(string, ...any)) []report.Control {
+	raw, ok := a.Custom["compliance"]
+	if !ok || raw == nil {
+		return nil
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		bad("METADATA custom.compliance must be a mapping of framework to a list of controls")
+		return nil
+	}
+	var out []report.Control
+	for fw, v := range m {
+		if !frameworkPattern.MatchString(fw) {
+			bad("METADATA custom.compliance: framework %q may hold only lower-case letters, digits, '.' and '-'", fw)
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok || len(list) == 0 {
+			bad("METADATA custom.compliance.%s must be a non-empty list of controls", fw)
+			continue
+		}
+		for _, c := range list {
+			s, ok := c.(string)
+			if !ok || strings.TrimSpace(s) == "" {
+				bad("METADATA custom.compliance.%s: %v is not a control name", fw, c)
+				continue
+			}
+			out = append(out, report.Control{Framework: fw, Control: strings.TrimSpace(s)})
+		}
+	}
+	report.SortControls(out)
+	return out
 }
 
 // checkSeverities are the severities a check may declare.
@@ -47,7 +90,7 @@ func knownComponents() []string {
 		scanner.ComponentRole, scanner.ComponentEncryption, scanner.ComponentObjectLock,
 		scanner.ComponentOwnership, scanner.ComponentPublicAccessBlock, scanner.ComponentLifecycle,
 		scanner.ComponentRequestPayment, scanner.ComponentPolicy, scanner.ComponentKMS,
-		scanner.ComponentObjects,
+		scanner.ComponentObjects, scanner.ComponentNotification,
 	}
 }
 
@@ -213,6 +256,7 @@ func checkFromPackage(cp *checkPackage) (Check, []string) {
 		}
 		sort.Strings(c.Requires)
 	}
+	c.Compliance = complianceOf(a, bad)
 	return c, problems
 }
 
@@ -234,4 +278,18 @@ func locate(loc *ast.Location, fallback string) string {
 		return fallback
 	}
 	return fmt.Sprintf("%s:%d", loc.File, loc.Row)
+}
+
+// Frameworks are the compliance frameworks the checks map to, sorted.
+func Frameworks(checks []Check) []string {
+	var out []string
+	for _, c := range checks {
+		for _, ctl := range c.Compliance {
+			if !slices.Contains(out, ctl.Framework) {
+				out = append(out, ctl.Framework)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

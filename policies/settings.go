@@ -126,6 +126,9 @@ type Requirements struct {
 	DeleteMarkerReplication bool `json:"delete_marker_replication"`
 	// FullCoverage requires the enabled rules to cover the whole bucket (CRR-013).
 	FullCoverage bool `json:"full_coverage"`
+	// Monitoring requires replication failures to be monitored: CRR-042 then also
+	// reports enabled rules without replication metrics (no failure events).
+	Monitoring bool `json:"monitoring"`
 	// AllowedRegions are the allowed destination regions; empty allows any (CRR-022).
 	AllowedRegions []string `json:"allowed_regions"`
 	// AllowedAccounts are the allowed destination accounts; empty allows any (CRR-023).
@@ -155,6 +158,7 @@ type RequirementsPatch struct {
 	RTC                     *bool
 	DeleteMarkerReplication *bool
 	FullCoverage            *bool
+	Monitoring              *bool
 	AllowedRegions          *[]string
 	AllowedAccounts         *[]string
 	AllowedStorageClasses   *[]string
@@ -364,6 +368,7 @@ func (p RequirementsPatch) apply(r *Requirements) {
 	setIf(&r.RTC, p.RTC)
 	setIf(&r.DeleteMarkerReplication, p.DeleteMarkerReplication)
 	setIf(&r.FullCoverage, p.FullCoverage)
+	setIf(&r.Monitoring, p.Monitoring)
 	setIf(&r.MinRetentionDays, p.MinRetentionDays)
 	if p.AllowedRegions != nil {
 		r.AllowedRegions = cloneList(*p.AllowedRegions)
@@ -672,7 +677,7 @@ func (p *settingsParser) tags(e entry) (map[string]string, error) {
 	return out, nil
 }
 
-var requirementKeys = []string{"rtc", "delete_marker_replication", "full_coverage", "allowed_regions",
+var requirementKeys = []string{"rtc", "delete_marker_replication", "full_coverage", "monitoring", "allowed_regions",
 	"allowed_accounts", "allowed_storage_classes", "min_retention_days"}
 
 // requirements reads a requirements mapping into r.
@@ -701,6 +706,8 @@ func (p *settingsParser) requirementsPatch(n *yaml.Node, keyPath string, r *Requ
 			r.DeleteMarkerReplication, err = ptrOf(p.boolean(f.v, f.path))
 		case "full_coverage":
 			r.FullCoverage, err = ptrOf(p.boolean(f.v, f.path))
+		case "monitoring":
+			r.Monitoring, err = ptrOf(p.boolean(f.v, f.path))
 		case "allowed_regions":
 			r.AllowedRegions, err = ptrOf(p.list(f.v, f.path, "region names", p.region))
 		case "allowed_accounts":

@@ -75,7 +75,8 @@ func TestLoadSettingsFull(t *testing.T) {
 			{Check: "CRR-015", Buckets: []string{"*"}, Reason: "console-made rules, rewritten with Terraform", Owner: "platform",
 				Expires: day("2027-01-15"), Line: 36},
 		},
-		Intent: []Intent{},
+		Intent:        []Intent{},
+		WaiverMaxDays: DefaultWaiverMaxDays,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings:\n got %+v\nwant %+v", got, want)
@@ -147,7 +148,7 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"unknown scope key", "version: 1\n# which buckets\nscope:\n  bukcets: [\"*\"]\n",
 			"crrscan.yaml:4: scope.bukcets: unknown key (known: buckets, exclude, tags, include_replicas)"},
 		{"unknown requirement", "requirements:\n  rtc: true\n  rto: 15\n",
-			"crrscan.yaml:3: requirements.rto: unknown key (known: rtc, delete_marker_replication, full_coverage, allowed_regions, allowed_accounts, allowed_storage_classes, min_retention_days)"},
+			"crrscan.yaml:3: requirements.rto: unknown key (known: rtc, delete_marker_replication, full_coverage, monitoring, allowed_regions, allowed_accounts, allowed_storage_classes, min_retention_days)"},
 		{"days in words", "version: 1\nrequirements:\n  min_retention_days: thirty\n",
 			`crrscan.yaml:3: requirements.min_retention_days: want a whole number of days, got "thirty"`},
 		{"negative days", "requirements:\n  min_retention_days: -5\n",
@@ -181,7 +182,7 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"bad storage class", "requirements:\n  allowed_storage_classes: [glacier]\n",
 			`crrscan.yaml:2: requirements.allowed_storage_classes[0]: unknown storage class "glacier" (known: STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, OUTPOSTS, GLACIER_IR, SNOW, EXPRESS_ONEZONE, FSX_OPENZFS, FSX_ONTAP)`},
 		{"requirements a list", "requirements:\n  - rtc\n",
-			`crrscan.yaml:2: requirements: want a mapping (rtc, delete_marker_replication, full_coverage, allowed_regions, allowed_accounts, allowed_storage_classes, min_retention_days), got a list`},
+			`crrscan.yaml:2: requirements: want a mapping (rtc, delete_marker_replication, full_coverage, monitoring, allowed_regions, allowed_accounts, allowed_storage_classes, min_retention_days), got a list`},
 		{"override without buckets", "overrides:\n  - requirements:\n      rtc: true\n",
 			`crrscan.yaml:2: overrides[0].buckets: missing (an override names the buckets it applies to)`},
 		{"override unknown key", "overrides:\n  - buckets: [a]\n    rtc: true\n",
@@ -438,7 +439,7 @@ func TestBucketSettingsJSON(t *testing.T) {
 	}{
 		{BucketSettings{}, `{}`},
 		{DefaultSettings().Resolve("x", day("2026-11-24")),
-			`{"requirements":{"rtc":false,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
+			`{"requirements":{"rtc":false,"delete_marker_replication":false,"full_coverage":false,"monitoring":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[]}`},
 		{BucketSettings{Waivers: []BucketWaiver{{Check: "CRR-010", Reason: "r", Owner: "o", Expires: "2026-12-31", Expired: true}}},
 			`{"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`},
 	} {
@@ -485,7 +486,7 @@ waivers:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":false,"full_coverage":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
+	want := `"settings":{"requirements":{"rtc":true,"delete_marker_replication":false,"full_coverage":false,"monitoring":false,"allowed_regions":[],"allowed_accounts":[],"allowed_storage_classes":[],"min_retention_days":0},"waivers":[{"check":"CRR-010","reason":"r","owner":"o","ticket":"","expires":"2026-12-31","expired":true}]}`
 	if !strings.Contains(string(doc), want) {
 		t.Errorf("input document:\n%s\nlacks\n%s", doc, want)
 	}
@@ -515,6 +516,7 @@ func TestDefaultRequirementsMatchRego(t *testing.T) {
 		"rtc": data.crr.lib.settings.rtc,
 		"delete_marker_replication": data.crr.lib.settings.delete_marker_replication,
 		"full_coverage": data.crr.lib.settings.full_coverage,
+		"monitoring": data.crr.lib.settings.monitoring,
 		"allowed_regions": data.crr.lib.settings.allowed_regions,
 		"allowed_accounts": data.crr.lib.settings.allowed_accounts,
 		"allowed_storage_classes": data.crr.lib.settings.allowed_storage_classes,

@@ -210,7 +210,12 @@ func (jd *Judger) Finish(s *scanner.Snapshot) (*Judgement, error) {
 	}
 	if jd.set != nil {
 		for i := range j.Findings {
-			j.Findings[i].Severity = jd.set.SeverityOf(j.Findings[i].CheckID, j.Findings[i].Severity)
+			// An override replaces the check's default severity, not the lower one a
+			// check gave a finding of its own.
+			f := &j.Findings[i]
+			if c, ok := jd.e.Check(f.CheckID); !ok || f.Severity == c.Severity {
+				f.Severity = jd.set.SeverityOf(f.CheckID, f.Severity)
+			}
 		}
 	}
 	report.SortFindings(j.Findings)

@@ -16,12 +16,13 @@ var _ Writer = (*CSV)(nil)
 var csvHeader = []string{
 	"check_id", "severity", "status", "account_id", "region", "bucket", "resource_arn",
 	"rule_id", "destination", "title", "message", "remediation_summary",
-	"remediation_commands", "fingerprint", "collected_at", "evaluated_at",
+	"remediation_commands", "fingerprint", "compliance", "collected_at", "evaluated_at",
 }
 
 // CSV writes one row per finding, in result order, under a header row: RFC 4180
 // (CRLF line ends, fields quoted when needed) through encoding/csv, UTF-8 without a
 // byte order mark. remediation_commands holds the commands joined with newlines;
+// compliance the check's framework controls as "framework control; ...";
 // collected_at and evaluated_at repeat the scan's times (RFC 3339, UTC; empty when
 // unknown) on every row, so that a row pasted elsewhere keeps its date.
 //
@@ -46,7 +47,7 @@ func (*CSV) Write(w io.Writer, r *Result) error {
 		row := []string{
 			f.CheckID, f.Severity, f.Status, f.AccountID, f.Region, f.Bucket, f.ResourceARN,
 			f.RuleID, f.Destination, f.Title, f.Message, f.Remediation.Summary,
-			strings.Join(f.Remediation.Commands, "\n"), f.Fingerprint,
+			strings.Join(f.Remediation.Commands, "\n"), f.Fingerprint, ComplianceText(f.Compliance),
 			rfc3339(r.Scan.CollectedAt), rfc3339(r.Scan.EvaluatedAt),
 		}
 		for i, cell := range row {

@@ -124,6 +124,7 @@ func fixtureFindings() []Finding {
 				Summary:  "Enable versioning on the source bucket.",
 				Commands: []string{"aws s3api put-bucket-versioning --bucket logs-prod --versioning-configuration Status=Enabled"},
 			},
+			Compliance:  []Control{{Framework: "aws-securityhub", Control: "S3.7"}, {Framework: "nist-800-53-r5", Control: "CP-9"}},
 			Fingerprint: Fingerprint("CRR-001", "111111111111", "logs-prod", "", "", ""),
 		},
 		{
@@ -137,6 +138,7 @@ func fixtureFindings() []Finding {
 			ResourceARN: "arn:aws:s3:::media-uploads",
 			Message:     hostileMessage,
 			Evidence:    map[string]any{"tags": map[string]any{"Owner": "\x1b[31mred\x1b[0m <script>alert(1)</script>"}},
+			Compliance:  []Control{{Framework: "aws-securityhub", Control: "S3.7"}, {Framework: "custom", Control: "=HYPERLINK(\"x\") <b>\x1b[31m"}},
 			Fingerprint: Fingerprint("CRR-010", "222222222222", "media-uploads", "", "", ""),
 		},
 		{

@@ -139,12 +139,15 @@ type findingView struct {
 	RuleID, Destination      string
 	Message                  string
 	Fingerprint              string
-	Evidence                 string
-	Summary                  string
-	Commands                 []string
-	Documents                []documentView
-	Terraform                string
-	Waiver                   []keyValue
+	// Frameworks are the finding's compliance frameworks, space-separated (the
+	// framework filter matches one of them); Compliance lists its controls.
+	Frameworks, Compliance string
+	Evidence               string
+	Summary                string
+	Commands               []string
+	Documents              []documentView
+	Terraform              string
+	Waiver                 []keyValue
 }
 
 type documentView struct {
@@ -289,6 +292,8 @@ func newFindingView(index int, f Finding) (findingView, error) {
 		Destination: readableLine(f.Destination),
 		Message:     readableLine(f.Message),
 		Fingerprint: readableLine(f.Fingerprint),
+		Frameworks:  frameworksOf(f),
+		Compliance:  readableLine(ComplianceText(f.Compliance)),
 		Evidence:    evidence,
 		Summary:     readableLine(f.Remediation.Summary),
 		Terraform:   readableBlock(f.Remediation.Terraform),
@@ -522,13 +527,30 @@ func filters(fs []Finding) []filterSelect {
 		}
 		return out
 	}
-	return []filterSelect{
+	selects := []filterSelect{
 		{Key: "severity", Label: "Severity", Options: options(count(func(f Finding) string { return f.Severity }), severityOrder(fs))},
 		{Key: "status", Label: "Status", Options: options(count(func(f Finding) string { return f.Status }), []string{StatusFail, StatusError, StatusWaived})},
 		{Key: "check", Label: "Check", Options: options(count(func(f Finding) string { return f.CheckID }), nil)},
 		{Key: "account", Label: "Account", Options: options(count(func(f Finding) string { return f.AccountID }), nil)},
 		{Key: "region", Label: "Region", Options: options(count(func(f Finding) string { return f.Region }), nil)},
 	}
+	// Framework: only when some finding maps to a compliance framework; a finding
+	// counts once under each of its frameworks.
+	if fws := Frameworks(fs); len(fws) > 0 {
+		counts := map[string]int{}
+		for _, f := range fs {
+			for _, fw := range strings.Fields(frameworksOf(f)) {
+				counts[fw]++
+			}
+		}
+		selects = append(selects, filterSelect{Key: "framework", Label: "Framework", Options: options(counts, nil)})
+	}
+	return selects
+}
+
+// frameworksOf is the finding's distinct frameworks, sorted and space-separated.
+func frameworksOf(f Finding) string {
+	return strings.Join(Frameworks([]Finding{f}), " ")
 }
 
 // driftView is the template's view of a Drift; strings are made readable.

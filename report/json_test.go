@@ -58,7 +58,9 @@ func TestJSONFieldSet(t *testing.T) {
 	base := []string{"check_id", "title", "severity", "status", "account_id", "region", "bucket",
 		"resource_arn", "message", "evidence", "remediation", "fingerprint"}
 	// Findings are sorted: [2] is CRR-050 with a rule and destination, [0] is CRR-001 without.
-	check("finding without rule", findings[0], sorted(base...))
+	// [0] is CRR-001, which maps to compliance controls; [2] (CRR-050) maps to none.
+	check("finding without rule", findings[0], sorted(append(slices.Clone(base), "compliance")...))
+	check("compliance[0]", findings[0].(map[string]any)["compliance"].([]any)[0], sorted("framework", "control"))
 	check("finding with rule", findings[2], sorted(append(slices.Clone(base), "rule_id", "destination")...))
 	check("remediation", findings[0].(map[string]any)["remediation"], sorted("summary", "commands", "documents"))
 

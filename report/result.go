@@ -112,7 +112,10 @@ type Finding struct {
 	Message     string         `json:"message"`
 	Evidence    map[string]any `json:"evidence"`
 	Remediation Remediation    `json:"remediation"`
-	Fingerprint string         `json:"fingerprint"`
+	// Compliance are the framework controls the check supports (its METADATA's
+	// custom.compliance), sorted; absent when it maps none.
+	Compliance  []Control `json:"compliance,omitempty"`
+	Fingerprint string    `json:"fingerprint"`
 }
 
 // Remediation is the concrete fix for a finding.

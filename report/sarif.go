@@ -136,6 +136,8 @@ type (
 		Bucket      string `json:"bucket,omitempty"`
 		RuleID      string `json:"replicationRuleId,omitempty"`
 		Destination string `json:"destination,omitempty"`
+		// Compliance are the framework controls the check supports.
+		Compliance []Control `json:"compliance,omitempty"`
 	}
 	sarifRunProps struct {
 		Complete       bool     `json:"complete"`
@@ -266,6 +268,14 @@ func sarifRules(r *Result) ([]sarifRule, map[string]int) {
 		}
 	}
 
+	// A check's framework controls are the same on each of its findings.
+	controls := map[string][]Control{}
+	for _, f := range r.Findings {
+		if _, ok := controls[f.CheckID]; !ok && len(f.Compliance) > 0 {
+			controls[f.CheckID] = f.Compliance
+		}
+	}
+
 	rules := make([]sarifRule, len(checks))
 	index := make(map[string]int, len(checks))
 	for i, c := range checks {
@@ -287,6 +297,9 @@ func sarifRules(r *Result) ([]sarifRule, map[string]int) {
 		}
 		full += ")."
 		tags := []string{"security", "aws", "s3"}
+		for _, ctl := range controls[c.CheckID] {
+			tags = append(tags, terminalText("compliance/"+ctl.Framework+"/"+ctl.Control))
+		}
 		rules[i] = sarifRule{
 			ID:                   id,
 			Name:                 ruleName(title, id),
@@ -324,6 +337,7 @@ func sarifResultOf(f Finding, ruleIndex int) sarifResult {
 			Bucket:      terminalText(f.Bucket),
 			RuleID:      terminalText(f.RuleID),
 			Destination: terminalText(f.Destination),
+			Compliance:  sarifControls(f.Compliance),
 		},
 	}
 	if f.Status == StatusWaived {
@@ -482,6 +496,18 @@ func sanitizedList(vals []string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
 		out[i] = terminalText(v)
+	}
+	return out
+}
+
+// sarifControls are the controls with their text made inert.
+func sarifControls(cs []Control) []Control {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Control, len(cs))
+	for i, c := range cs {
+		out[i] = Control{Framework: terminalText(c.Framework), Control: terminalText(c.Control)}
 	}
 	return out
 }

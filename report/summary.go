@@ -10,6 +10,8 @@ type CheckInfo struct {
 	ID       string
 	Title    string
 	Severity string
+	// Compliance are the framework controls the check supports.
+	Compliance []Control
 }
 
 // Outcome names: the keys of NewResult's per-check outcome counts.

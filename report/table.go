@@ -114,7 +114,7 @@ var (
 		cells: func(f Finding) []string {
 			return []string{severityCell(f), terminalText(f.CheckID),
 				strings.TrimSpace(terminalText(f.AccountID) + " " + terminalText(f.Region)),
-				terminalText(f.Bucket), terminalText(f.Message)}
+				tableText(f.Bucket), tableText(f.Message)}
 		},
 	}
 	narrowLayout = tableLayout{
@@ -125,8 +125,8 @@ var (
 		shrink: []shrinkStep{{2, 20}, {3, 24}, {2, 16}},
 		cells: func(f Finding) []string {
 			return []string{severityCell(f), terminalText(f.CheckID),
-				strings.TrimSpace(terminalText(f.Bucket) + " " + terminalText(f.AccountID) + " " + terminalText(f.Region)),
-				terminalText(f.Message)}
+				strings.TrimSpace(tableText(f.Bucket) + " " + terminalText(f.AccountID) + " " + terminalText(f.Region)),
+				tableText(f.Message)}
 		},
 	}
 )
@@ -135,6 +135,23 @@ var (
 const narrowBelow = 120
 
 const ellipsis = "…"
+
+// maxCellBytes is how much of a text the table reads: far more than the few lines a
+// cell shows, so that a huge message costs no more than a short one.
+const maxCellBytes = 16 << 10
+
+// tableText is terminalText of at most the first maxCellBytes of s, ending in an
+// ellipsis when s is longer (the cut cell then shows it).
+func tableText(s string) string {
+	if len(s) <= maxCellBytes {
+		return terminalText(s)
+	}
+	cut := maxCellBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return terminalText(s[:cut]) + " " + ellipsis
+}
 
 // severityCell shows the severity of an open failure, else the status (error,
 // waived).

@@ -387,3 +387,22 @@ func BenchmarkTableManyFindings(b *testing.B) {
 		})
 	}
 }
+
+// TestTableTextReadsAPrefix: a text longer than maxCellBytes is read only that far,
+// cut on a rune boundary, and marked with an ellipsis even when what was read shows
+// nothing (escape sequences) or fits the cell.
+func TestTableTextReadsAPrefix(t *testing.T) {
+	for name, s := range map[string]string{
+		"escapes": strings.Repeat("\x1b[31m", maxCellBytes) + "visible",
+		"runes":   strings.Repeat("é", maxCellBytes),
+		"short":   "short",
+	} {
+		got := tableText(s)
+		if !utf8.ValidString(got) || strings.ContainsRune(got, 0x1b) {
+			t.Errorf("%s: tableText gave invalid or unsafe text %.40q", name, got)
+		}
+		if long := len(s) > maxCellBytes; long != strings.HasSuffix(got, "…") || len(got) > maxCellBytes+8 {
+			t.Errorf("%s: tableText = %d bytes, ends in ellipsis %v; want an ellipsis exactly when cut", name, len(got), strings.HasSuffix(got, "…"))
+		}
+	}
+}

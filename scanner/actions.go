@@ -24,6 +24,8 @@ func operationActions() map[string]string {
 		"GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
 		"GetBucketRequestPayment":         "s3:GetBucketRequestPayment",
 		"GetBucketPolicy":                 "s3:GetBucketPolicy",
+		// Read only on buckets with a rule whose replication metrics are on (CRR-042).
+		"GetBucketNotificationConfiguration": "s3:GetBucketNotification",
 		// One object key per distinct rule prefix (CRR-017): the same action as HeadBucket.
 		"ListObjectsV2": "s3:ListBucket",
 		// KMS

@@ -49,7 +49,7 @@ func TestReadActions(t *testing.T) {
 		"iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy",
 		"iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
 		"kms:DescribeKey", "kms:GetKeyPolicy", "organizations:ListAccounts",
-		"s3:GetBucketLocation", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls",
+		"s3:GetBucketLocation", "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls",
 		"s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
 		"s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetEncryptionConfiguration",
 		"s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAllMyBuckets", "s3:ListBucket",

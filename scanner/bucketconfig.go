@@ -12,6 +12,10 @@ const (
 	ComponentRequestPayment    = "requestpayment"
 	ComponentPolicy            = "policy"
 	ComponentKMS               = "kms"
+	// ComponentNotification is a replicating bucket's event notification
+	// configuration (GetBucketNotificationConfiguration), read when a rule has
+	// replication metrics on (CRR-042).
+	ComponentNotification = "notification"
 	// ComponentObjects is the listing of a bucket's objects under its rules'
 	// prefixes (Bucket.PrefixHasObjects).
 	ComponentObjects = "objects"
@@ -37,6 +41,30 @@ type BucketConfig struct {
 	RequestPaymentConfiguration *RequestPaymentConfiguration `json:"RequestPaymentConfiguration,omitempty"`
 	// Policy is GetBucketPolicy's answer, parsed; Policy.Document nil = no bucket policy.
 	Policy *BucketPolicy `json:"Policy,omitempty"`
+	// NotificationConfiguration is GetBucketNotificationConfiguration's answer, read
+	// on a bucket with an enabled rule whose replication metrics are on (only then
+	// does S3 publish replication failure events); empty lists = none.
+	NotificationConfiguration *NotificationConfiguration `json:"NotificationConfiguration,omitempty"`
+}
+
+// NotificationConfiguration is where a bucket's event notifications go: SNS topics,
+// SQS queues, Lambda functions, and Amazon EventBridge (every event, when enabled).
+type NotificationConfiguration struct {
+	TopicConfigurations          []NotificationTarget `json:"TopicConfigurations"`
+	QueueConfigurations          []NotificationTarget `json:"QueueConfigurations"`
+	LambdaFunctionConfigurations []NotificationTarget `json:"LambdaFunctionConfigurations"`
+	// EventBridgeEnabled: EventBridgeConfiguration is present.
+	EventBridgeEnabled bool `json:"EventBridgeEnabled"`
+}
+
+// NotificationTarget is one notification configuration: its target ARN (TopicArn,
+// QueueArn or LambdaFunctionArn, as the kind says), its id and its event types.
+type NotificationTarget struct {
+	Id                *string  `json:"Id,omitempty"`
+	TopicArn          string   `json:"TopicArn,omitempty"`
+	QueueArn          string   `json:"QueueArn,omitempty"`
+	LambdaFunctionArn string   `json:"LambdaFunctionArn,omitempty"`
+	Events            []string `json:"Events"`
 }
 
 // ServerSideEncryptionConfiguration is a bucket's default encryption.

@@ -234,6 +234,33 @@ func readEncryption(ctx context.Context, c S3API, bucket string, cfg *BucketConf
 	return nil
 }
 
+// notificationRead reads the event notification configuration (CRR-042).
+var notificationRead = configRead{"GetBucketNotificationConfiguration", ComponentNotification, readNotification}
+
+// monitorsMetrics is true when an enabled rule of b has replication metrics on: only
+// then does S3 publish replication failure events, so only then does where the
+// bucket's notifications go decide CRR-042.
+func monitorsMetrics(b *Bucket) bool {
+	if b.ReplicationConfiguration == nil {
+		return false
+	}
+	for _, r := range b.ReplicationConfiguration.Rules {
+		if r.Status == "Enabled" && r.Destination.Metrics != nil && r.Destination.Metrics.Status == "Enabled" {
+			return true
+		}
+	}
+	return false
+}
+
+func readNotification(ctx context.Context, c S3API, bucket string, cfg *BucketConfig) error {
+	out, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return err
+	}
+	cfg.NotificationConfiguration = convertNotification(out)
+	return nil
+}
+
 func readObjectLock(ctx context.Context, c S3API, bucket string, cfg *BucketConfig) error {
 	out, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(bucket)})
 	switch {

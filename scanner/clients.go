@@ -40,6 +40,7 @@ type S3API interface {
 	GetBucketLifecycleConfiguration(ctx context.Context, in *s3.GetBucketLifecycleConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error)
 	GetBucketRequestPayment(ctx context.Context, in *s3.GetBucketRequestPaymentInput, optFns ...func(*s3.Options)) (*s3.GetBucketRequestPaymentOutput, error)
 	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketNotificationConfiguration(ctx context.Context, in *s3.GetBucketNotificationConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetBucketNotificationConfigurationOutput, error)
 	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
 }
 
@@ -204,7 +205,17 @@ func (o Options) logger() *slog.Logger {
 // and credentials files, profile, SSO, instance roles) and returns clients built
 // from it, rate-limited per service with o.RateLimits. It makes no request.
 func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
+	cfg, err := loadConfig(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
+}
+
+// loadConfig loads the SDK configuration of o.
+func loadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
+		config.WithLogger(sdkLogger(o.Logger)),
 		config.WithRetryer(newRetryer),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, o.concurrency())
@@ -221,12 +232,12 @@ func NewAWSClients(ctx context.Context, o Options) (Clients, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
+		return aws.Config{}, fmt.Errorf("load aws config: %w", err)
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
-	return newLimitedClients(cfg, o.RateLimits.withDefaults()), nil
+	return cfg, nil
 }
 
 // newRetryer retries throttling and transient errors up to maxAttempts times,
@@ -246,18 +257,18 @@ type awsClients struct {
 	cfg    aws.Config
 	base   aws.Config
 	limits RateLimits
-	iam    *iam.Client
+	iam    iamCalls
 	sts    *sts.Client
-	org    *organizations.Client
-	acct   *account.Client
-	ec2    *ec2.Client
+	org    orgCalls
+	acct   accountCalls
+	ec2    ec2Regions
 
 	// limiters are the account's rate limiters, nil without them.
 	limiters limiters
 
 	mu  sync.Mutex
 	s3  map[string]*s3.Client
-	kms map[string]*kms.Client
+	kms map[string]kmsCalls
 }
 
 // newAWSClients builds clients from cfg as it is (no rate limiter). A BaseEndpoint
@@ -266,14 +277,14 @@ func newAWSClients(cfg aws.Config) *awsClients {
 	return &awsClients{
 		cfg:  cfg,
 		base: cfg,
-		iam:  iam.NewFromConfig(cfg),
+		iam:  newIAMCalls(iam.NewFromConfig(cfg)),
 		sts:  sts.NewFromConfig(cfg),
-		org:  organizations.NewFromConfig(cfg),
+		org:  orgCalls{listAccounts: organizations.NewFromConfig(cfg).ListAccounts},
 		// Account Management is a global service, like IAM.
-		acct: account.NewFromConfig(cfg),
-		ec2:  ec2.NewFromConfig(cfg),
+		acct: accountCalls{listRegions: account.NewFromConfig(cfg).ListRegions},
+		ec2:  ec2Regions{describe: ec2.NewFromConfig(cfg).DescribeRegions},
 		s3:   map[string]*s3.Client{},
-		kms:  map[string]*kms.Client{},
+		kms:  map[string]kmsCalls{},
 	}
 }
 
@@ -319,7 +330,7 @@ func (c *awsClients) KMS(region string) KMSAPI {
 	if cl, ok := c.kms[region]; ok {
 		return cl
 	}
-	cl := kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region })
+	cl := newKMSCalls(kms.NewFromConfig(c.cfg, func(ko *kms.Options) { ko.Region = region }))
 	c.kms[region] = cl
 	return cl
 }

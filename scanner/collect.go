@@ -403,7 +403,11 @@ func (col *collector) readBucket(ctx context.Context, c S3API, b *Bucket) {
 	}
 
 	if readsSourceConfig(b) {
-		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, sourceReads())...)
+		reads := sourceReads()
+		if monitorsMetrics(b) {
+			reads = append(reads, notificationRead)
+		}
+		b.Errors = append(b.Errors, col.readConfigs(ctx, c, b.Name, b.Arn, true, &b.BucketConfig, reads)...)
 		col.readPrefixes(ctx, c, b)
 	}
 
@@ -762,10 +766,9 @@ func (col *collector) linkedRole(arn string) Role {
 	var r Role
 	switch {
 	case !ok:
-		r = Role{Arn: arn, Errors: []CollectionError{{
-			Operation: "GetRole", Code: codeInvalidArn, Resource: arn, Component: ComponentRole,
-			Message: "the replication role is not an IAM role ARN; the role cannot be looked up",
-		}}}
+		// Not an IAM role ARN: no role S3 could assume. That is a misconfiguration
+		// the checks judge from the configuration (CRR-030), not a failed read.
+		r = Role{Arn: arn}
 	case owner == nil:
 		// Another account's role lies outside this scan: unknown, not an error.
 		r = Role{Arn: arn, RoleName: name, AccountID: acct}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -155,6 +156,12 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 	// One listing per distinct non-empty prefix (V1 and And): objects under logs/, none under old/.
 	answers["ListObjectsV2 src/logs/"] = &s3.ListObjectsV2Output{KeyCount: aws.Int32(1), Contents: []s3types.Object{{Key: aws.String("logs/a")}}}
 	answers["ListObjectsV2 src/old/"] = &s3.ListObjectsV2Output{KeyCount: aws.Int32(0)}
+	// rule-1 has replication metrics on: where its failure events go is read (CRR-042).
+	answers["GetBucketNotificationConfiguration src"] = &s3.GetBucketNotificationConfigurationOutput{
+		TopicConfigurations: []s3types.TopicConfiguration{{Id: aws.String("ops"), TopicArn: aws.String("arn:aws:sns:us-west-2:111122223333:ops"),
+			Events: []s3types.Event{"s3:Replication:OperationFailedReplication"}}},
+		EventBridgeConfiguration: &s3types.EventBridgeConfiguration{},
+	}
 	answers["HeadBucket dst-v1"] = apiErr(404, "NotFound", "")
 	answers["HeadBucket dst-full"] = apiErr(403, "Forbidden", "", "X-Amz-Bucket-Region", "eu-west-1")
 	answers["GetBucketVersioning dst-full"] = apiErr(403, "AccessDenied", "Access Denied")
@@ -171,6 +178,12 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		BucketConfig: BucketConfig{
 			ServerSideEncryptionConfiguration: &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{}},
 			ObjectLockConfiguration:           &ObjectLockConfiguration{},
+			NotificationConfiguration: &NotificationConfiguration{
+				TopicConfigurations: []NotificationTarget{{Id: aws.String("ops"), TopicArn: "arn:aws:sns:us-west-2:111122223333:ops",
+					Events: []string{"s3:Replication:OperationFailedReplication"}}},
+				QueueConfigurations: []NotificationTarget{}, LambdaFunctionConfigurations: []NotificationTarget{},
+				EventBridgeEnabled: true,
+			},
 		},
 		PrefixHasObjects: map[string]bool{"logs/": true, "old/": false},
 		ReplicationConfiguration: &ReplicationConfiguration{Role: roleArn, Rules: []ReplicationRule{
@@ -264,6 +277,7 @@ func TestScanConvertsReplicationConfiguration(t *testing.T) {
 		"us-west-2 GetBucketVersioning src",
 		"us-west-2 GetBucketEncryption src",
 		"us-west-2 GetObjectLockConfiguration src",
+		"us-west-2 GetBucketNotificationConfiguration src",
 		"us-west-2 ListObjectsV2 src/logs/",
 		"us-west-2 ListObjectsV2 src/old/",
 		"eu-west-1 DescribeKey " + replicaKey,
@@ -645,6 +659,81 @@ func TestScanRoleStates(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// GetBucketNotificationConfiguration is read only on a bucket with a rule whose
+// replication metrics are on; a failed read is a collection error (CRR-090) naming the
+// call, on component notification.
+func TestScanNotificationRead(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		metrics bool
+		answer  any
+		want    []CollectionError
+	}{
+		{"no metrics: not read", false, nil, nil},
+		{"metrics: denied read is an error", true, apiErr(403, "AccessDenied", "Access Denied"), []CollectionError{{
+			Operation: "GetBucketNotificationConfiguration", Code: "AccessDenied", Message: "Access Denied",
+			Resource: "arn:aws:s3:::src", Component: ComponentNotification,
+		}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := fakeEstate(listed("src", "us-east-1"), listed("dst", "eu-west-1"))
+			plainReads(a, "src")
+			plainReads(a, "dst")
+			sourceNotConfigured(a, "src")
+			destinationNotConfigured(a, "dst")
+			out := replicating("arn:aws:iam::"+fakeAccount+":role/repl", "arn:aws:s3:::dst")
+			if tc.metrics {
+				out.ReplicationConfiguration.Rules[0].Destination.Metrics = &s3types.Metrics{Status: s3types.MetricsStatusEnabled,
+					EventThreshold: &s3types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+			}
+			a["GetBucketReplication src"] = out
+			a["GetRole repl"] = apiErr(404, "NoSuchEntity", "gone")
+			if tc.answer != nil {
+				a["GetBucketNotificationConfiguration src"] = tc.answer
+			}
+			s, f := scanFake(t, a)
+			var got []CollectionError
+			for _, e := range bucketNamed(t, s, "src").Errors {
+				if e.Component == ComponentNotification {
+					got = append(got, e)
+				}
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("notification errors %s, want %s", mustJSON(t, got), mustJSON(t, tc.want))
+			}
+			read := slices.ContainsFunc(f.callList(), func(c string) bool { return strings.Contains(c, "GetBucketNotificationConfiguration") })
+			if read != tc.metrics {
+				t.Errorf("GetBucketNotificationConfiguration read = %v, want %v", read, tc.metrics)
+			}
+		})
+	}
+}
+
+// A Role that is not an IAM role ARN is a definite misconfiguration the checks judge
+// from the configuration (CRR-030), not a failed read: no error, no IAM call.
+func TestScanMalformedRoleArnIsNoReadError(t *testing.T) {
+	a := fakeEstate(listed("src", "us-east-1"), listed("dst", "eu-west-1"))
+	plainReads(a, "src")
+	plainReads(a, "dst")
+	sourceNotConfigured(a, "src")
+	destinationNotConfigured(a, "dst")
+	a["GetBucketReplication src"] = replicating("arn:aws:iam", "arn:aws:s3:::dst")
+	s, f := scanFake(t, a)
+	if want := []Role{{Arn: "arn:aws:iam"}}; !reflect.DeepEqual(s.Roles, want) {
+		t.Errorf("roles:\n got %s\nwant %s", mustJSON(t, s.Roles), mustJSON(t, want))
+	}
+	for _, b := range s.Buckets {
+		if len(b.Errors) != 0 {
+			t.Errorf("bucket %s errors %s", b.Name, mustJSON(t, b.Errors))
+		}
+	}
+	for _, c := range f.callList() {
+		if strings.HasPrefix(c, "iam ") {
+			t.Errorf("IAM read for a malformed role ARN: %q", c)
+		}
 	}
 }
 

@@ -504,6 +504,11 @@ func (s countingS3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyI
 	return s.inner.GetBucketPolicy(ctx, in, o...)
 }
 
+func (s countingS3) GetBucketNotificationConfiguration(ctx context.Context, in *s3.GetBucketNotificationConfigurationInput, o ...func(*s3.Options)) (*s3.GetBucketNotificationConfigurationOutput, error) {
+	s.c.add("GetBucketNotificationConfiguration " + aws.ToString(in.Bucket))
+	return s.inner.GetBucketNotificationConfiguration(ctx, in, o...)
+}
+
 func (s countingS3) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
 	s.c.add("ListObjectsV2 " + aws.ToString(in.Bucket) + "/" + aws.ToString(in.Prefix))
 	return s.inner.ListObjectsV2(ctx, in, o...)

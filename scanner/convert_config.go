@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
@@ -229,4 +230,32 @@ func cloneTime(p *time.Time) *time.Time {
 	}
 	v := *p
 	return &v
+}
+
+// convertNotification keeps where notifications go and for which events (key
+// filters are not kept: any configuration for the event counts).
+func convertNotification(out *s3.GetBucketNotificationConfigurationOutput) *NotificationConfiguration {
+	n := &NotificationConfiguration{
+		TopicConfigurations:          []NotificationTarget{},
+		QueueConfigurations:          []NotificationTarget{},
+		LambdaFunctionConfigurations: []NotificationTarget{},
+		EventBridgeEnabled:           out.EventBridgeConfiguration != nil,
+	}
+	events := func(es []s3types.Event) []string {
+		out := make([]string, len(es))
+		for i, e := range es {
+			out[i] = string(e)
+		}
+		return out
+	}
+	for _, t := range out.TopicConfigurations {
+		n.TopicConfigurations = append(n.TopicConfigurations, NotificationTarget{Id: t.Id, TopicArn: aws.ToString(t.TopicArn), Events: events(t.Events)})
+	}
+	for _, q := range out.QueueConfigurations {
+		n.QueueConfigurations = append(n.QueueConfigurations, NotificationTarget{Id: q.Id, QueueArn: aws.ToString(q.QueueArn), Events: events(q.Events)})
+	}
+	for _, l := range out.LambdaFunctionConfigurations {
+		n.LambdaFunctionConfigurations = append(n.LambdaFunctionConfigurations, NotificationTarget{Id: l.Id, LambdaFunctionArn: aws.ToString(l.LambdaFunctionArn), Events: events(l.Events)})
+	}
+	return n
 }

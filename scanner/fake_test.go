@@ -161,6 +161,10 @@ func (c fakeS3) GetBucketPolicy(_ context.Context, in *s3.GetBucketPolicyInput, 
 	return answerAs[s3.GetBucketPolicyOutput](c.f, c.region, "GetBucketPolicy", aws.ToString(in.Bucket))
 }
 
+func (c fakeS3) GetBucketNotificationConfiguration(_ context.Context, in *s3.GetBucketNotificationConfigurationInput, _ ...func(*s3.Options)) (*s3.GetBucketNotificationConfigurationOutput, error) {
+	return answerAs[s3.GetBucketNotificationConfigurationOutput](c.f, c.region, "GetBucketNotificationConfiguration", aws.ToString(in.Bucket))
+}
+
 func (c fakeS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
 	return answerAs[s3.ListObjectsV2Output](c.f, c.region, "ListObjectsV2", aws.ToString(in.Bucket)+"/"+aws.ToString(in.Prefix))
 }

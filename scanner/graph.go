@@ -153,8 +153,17 @@ func (g *Graph) ReplicatesTo(src string) []string { return g.to[src] }
 // ReplicatedFrom returns the sources that replicate into dst, sorted.
 func (g *Graph) ReplicatedFrom(dst string) []string { return g.from[dst] }
 
-// IsReplica reports whether some scanned bucket replicates into arn.
-func (g *Graph) IsReplica(arn string) bool { return len(g.from[arn]) > 0 }
+// IsReplica reports whether some scanned bucket replicates into arn through an
+// enabled rule: a bucket that only disabled rules name receives nothing. An edge
+// recorded with Add alone (rules unknown) counts.
+func (g *Graph) IsReplica(arn string) bool {
+	for _, src := range g.from[arn] {
+		if e, ok := g.edges[[2]string{src, arn}]; !ok || e.Enabled {
+			return true
+		}
+	}
+	return false
+}
 
 // Edge returns what src's rules into dst say; false when src has no rule into dst
 // (or its rules were recorded with Add only).

@@ -146,3 +146,23 @@ func TestGraphV1RuleHasNoReplicaModifications(t *testing.T) {
 		t.Errorf("Peers(a) = %+v, want %+v", got, want)
 	}
 }
+
+// A bucket that only disabled rules name receives nothing, so it is no replica: "When
+// you disable a replication rule, Amazon S3 stops replicating new objects" (replication
+// is paused; https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-and-other-bucket-configs.html).
+func TestGraphReplicaOnlyThroughEnabledRules(t *testing.T) {
+	g := NewGraph()
+	a := graphBucket("a", graphRule("live", "Enabled", gB, ""), graphRule("paused", "Disabled", gC, ""))
+	d := graphBucket("d", graphRule("paused-too", "Disabled", gC, ""), graphRule("also", "Enabled", gX, ""))
+	g.AddBucket(&a)
+	g.AddBucket(&d)
+	for arn, want := range map[string]bool{gB: true, gC: false, gX: true, gA: false} {
+		if got := g.IsReplica(arn); got != want {
+			t.Errorf("IsReplica(%s) = %v, want %v", arn, got, want)
+		}
+	}
+	// ReplicatedFrom keeps every rule, enabled or not (evidence).
+	if got := g.ReplicatedFrom(gC); !reflect.DeepEqual(got, []string{gA, "arn:aws:s3:::d"}) {
+		t.Errorf("ReplicatedFrom(c) = %v", got)
+	}
+}

@@ -9,9 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
+
+	"github.com/crrscan/crrscan/internal/inputfile"
 )
 
 // SchemaVersion is the version of the snapshot document this build reads and writes.
@@ -342,7 +343,11 @@ var ErrSnapshot = errors.New("invalid snapshot")
 
 // ReadSnapshot reads and validates a snapshot document.
 func ReadSnapshot(r io.Reader) (*Snapshot, error) {
-	data, err := io.ReadAll(r)
+	// Syntax is checked while reading: garbage fails at once, not after a ReadAll.
+	data, err := inputfile.ReadJSON(r)
+	if errors.Is(err, inputfile.ErrNotJSON) {
+		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: read: %v", ErrSnapshot, err)
 	}
@@ -385,9 +390,16 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 
 // ReadSnapshotFile reads a snapshot from a file.
 func ReadSnapshotFile(path string) (*Snapshot, error) {
-	f, err := os.Open(path)
+	return ReadSnapshotFileMax(path, inputfile.DefaultMax)
+}
+
+// ReadSnapshotFileMax reads a snapshot from a file of at most max bytes
+// (inputfile.Open): a larger file, or one that does not start like a JSON
+// object, fails before it is read into memory.
+func ReadSnapshotFileMax(path string, max int64) (*Snapshot, error) {
+	f, err := inputfile.OpenJSON(path, max)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+		return nil, inputfile.Wrap(path, ErrSnapshot, err)
 	}
 	defer f.Close()
 	s, err := ReadSnapshot(f)

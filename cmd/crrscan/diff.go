@@ -49,7 +49,7 @@ func newDiffCmd(s streams, action actionFunc) *cobra.Command {
 		},
 	}
 	var cfg app.DiffConfig
-	var failOn, format string
+	var failOn, format, maxSize string
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.StringVar(&format, "format", "table", "output `format`: "+strings.Join(report.DriftFormats(), "|"))
@@ -57,10 +57,14 @@ func newDiffCmd(s streams, action actionFunc) *cobra.Command {
 	fs.StringVar(&cfg.NewSnapshot, "new-snapshot", "", "snapshot `file` of NEW (default: NEW's NAME.snapshot.json when it exists)")
 	fs.BoolVar(&cfg.FailOnNew, "fail-on-new", false, "exit 1 when a finding at or above --fail-on is new in NEW (results only)")
 	fs.StringVar(&failOn, "fail-on", "high", "the `severity` --fail-on-new counts from: critical|high|medium|low|info|none")
+	fs.StringVar(&maxSize, "max-input-size", maxInputSizeDefault, maxInputSizeUsage)
 
 	cmd.RunE = action(func(_ context.Context, args []string) (int, error) {
 		fo, err := report.ParseFailOn(failOn)
 		if err != nil {
+			return 0, app.UsageError(err)
+		}
+		if cfg.MaxInputSize, err = app.ParseMaxInputSize(maxSize); err != nil {
 			return 0, app.UsageError(err)
 		}
 		cfg.Old, cfg.New = args[0], args[1]

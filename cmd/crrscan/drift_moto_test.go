@@ -116,9 +116,10 @@ func TestDriftOnMoto(t *testing.T) {
 		t.Errorf("configuration drift:\n got %s\nwant %s", mustJSON(t, d.Configuration.Buckets), mustJSON(t, wantConfig))
 	}
 	// New: the disabled rule (CRR-011), replication into a bucket whose versioning is
-	// suspended (CRR-002), and drift-c-dst, no longer a replica, now in scope without
+	// suspended (CRR-002), and drift-c-dst and drift-a-dst, no longer replicas (only a
+	// disabled rule names drift-a-dst: it receives nothing), now in scope without
 	// replication (CRR-010). Resolved: drift-c-new, a replica now, is out of scope.
-	if got, want := driftKeys(d.Findings.New), []string{"CRR-002 drift-b-src", "CRR-010 drift-c-dst", "CRR-011 drift-a-src"}; !slices.Equal(got, want) {
+	if got, want := driftKeys(d.Findings.New), []string{"CRR-002 drift-b-src", "CRR-010 drift-a-dst", "CRR-010 drift-c-dst", "CRR-011 drift-a-src"}; !slices.Equal(got, want) {
 		t.Errorf("new findings %v, want %v", got, want)
 	}
 	if got, want := driftKeys(d.Findings.Resolved), []string{"CRR-010 drift-c-new"}; !slices.Equal(got, want) {
@@ -131,7 +132,7 @@ func TestDriftOnMoto(t *testing.T) {
 	if d.Baseline.Result != filepath.Join(night1, "crrscan.json") || d.Baseline.Snapshot != filepath.Join(night1, "crrscan.snapshot.json") {
 		t.Errorf("baseline side %+v", d.Baseline)
 	}
-	for _, want := range []string{"Drift since the baseline", "Findings: 3 new, 1 resolved, 3 still open", "Configuration: 4 changes on 3 buckets", "rule disabled"} {
+	for _, want := range []string{"Drift since the baseline", "Findings: 4 new, 1 resolved, 3 still open", "Configuration: 4 changes on 3 buckets", "rule disabled"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, res.stdout)
 		}

@@ -199,9 +199,18 @@ func checkPassing(t *testing.T, before, after report.Result, fixed []report.Find
 	for _, f := range fixed {
 		n[f.CheckID]++
 	}
+	// A fix may put a bucket out of scope: re-enabling a paused rule makes its
+	// destination a replica again (CRR-010 on it resolves), and a check judging every
+	// in-scope bucket then passes one bucket fewer.
+	left := 0
+	for _, f := range before.Findings {
+		if f.CheckID == "CRR-010" && len(findingsOf(after, "CRR-010", f.Bucket)) == 0 {
+			left++
+		}
+	}
 	for id, k := range n {
 		b, a := checkSummary(t, before, id), checkSummary(t, after, id)
-		if a.Fail != b.Fail-k || a.Pass < b.Pass+k || a.Error != 0 {
+		if a.Fail != b.Fail-k || a.Pass < b.Pass+k-left || a.Error != 0 {
 			t.Errorf("%s after %d fix(es): pass %d→%d, fail %d→%d, error %d; want the fixed buckets judged and passing",
 				id, k, b.Pass, a.Pass, b.Fail, a.Fail, a.Error)
 		}

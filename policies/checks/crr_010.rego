@@ -16,6 +16,10 @@
 #     DESTINATION-BUCKET and DESTINATION-REGION in the commands and documents. Objects
 #     that already exist need S3 Batch Replication.
 #   requires: [replication]
+#   compliance:
+#     aws-securityhub: [S3.7]
+#     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]
+#     pci-dss-v3.2.1: ["2.2"]
 package crr.checks.crr_010
 
 import data.crr.lib.cli

@@ -46,8 +46,7 @@ deny contains f if {
 	repl.rules_known
 	some i, rule in repl.rules
 	repl.enabled(rule)
-	repl.v2(rule)
-	not dmr_enabled(rule)
+	drops_delete_markers(rule)
 	settings.delete_marker_replication
 	f := object.union_n([
 		{
@@ -64,6 +63,15 @@ deny contains f if {
 }
 
 dmr_enabled(rule) if rule.DeleteMarkerReplication.Status == "Enabled"
+
+# drops_delete_markers: a tag-filtered rule never replicates delete markers, whatever
+# its DeleteMarkerReplication says; another V2 rule only with it Enabled.
+drops_delete_markers(rule) if filters.tag_filtered(rule)
+
+drops_delete_markers(rule) if {
+	repl.v2(rule)
+	not dmr_enabled(rule)
+}
 
 message(i, rule) := sprintf("Bucket %s: rule %s filters by tag, which never replicates delete markers; settings require delete-marker replication (the suggested fix drops the tag filter and keeps prefix %q)", [
 	input.bucket.Name, repl.label(i, rule), filters.prefix(rule),

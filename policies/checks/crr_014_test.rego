@@ -92,3 +92,22 @@ test_allow_unknown_configuration if {
 	unreadable := object.union(unknown, {"errors": [{"Operation": "GetBucketReplication", "Code": "AccessDenied", "Resource": "arn:aws:s3:::src", "Component": "replication"}]})
 	crr_014.applies with input as unreadable
 }
+
+# A tag-filtered rule never replicates delete markers, whatever its
+# DeleteMarkerReplication says: "If you specify a Filter element that contains a Tag
+# ... DeleteMarkerReplication ... must be set to Disabled" and "delete markers are not
+# replicated for tag-based rules"
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html).
+test_deny_tag_filtered_rule_that_says_enabled if {
+	r := rule("tagged", {"Tag": {"Key": "dr", "Value": "yes"}}, "Enabled")
+	fs := crr_014.deny with input as doc([r], required)
+	count(fs) == 1
+	some f in fs
+	contains(f.msg, "filters by tag, which never replicates delete markers")
+	f.rule_id == "tagged"
+}
+
+test_deny_tag_filtered_rule_without_dmr_element if {
+	r := object.remove(rule("tagged", {"And": {"Prefix": "a/", "Tags": [{"Key": "k", "Value": "v"}]}}, "Enabled"), ["DeleteMarkerReplication"])
+	count(crr_014.deny) == 1 with input as doc([r], required)
+}

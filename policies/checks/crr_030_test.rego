@@ -64,3 +64,35 @@ test_allow_unreadable_configuration_applies_for_the_error_outcome if {
 	count(crr_030.deny) == 0 with input as inp
 	crr_030.applies with input as inp
 }
+
+# A replication configuration's Role is "the Amazon Resource Name (ARN) of the IAM role
+# that Amazon S3 assumes when replicating objects"
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationConfiguration.html);
+# an IAM role ARN is arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+# Anything else names no role S3 could ever assume: a definite misconfiguration.
+with_role_arn(s) := object.union(doc(null, []), {"bucket": {"ReplicationConfiguration": {"Role": s}}})
+
+test_deny_malformed_role_arn if {
+	inp := with_role_arn("arn:aws:iam")
+	fs := crr_030.deny with input as inp
+	count(fs) == 1
+	some f in fs
+	f.msg == `Replication role "arn:aws:iam" of bucket src is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME): S3 can never assume it, so no object replicates`
+	f.evidence == {"Role": "arn:aws:iam", "ValidRoleArn": false}
+	f.documents["replication.json"].Role == "arn:aws:iam::111122223333:role/s3-crr-src"
+	f.commands[2] == "aws s3api put-bucket-replication --bucket src --replication-configuration file://replication.json --region eu-west-1"
+	crr_030.applies with input as inp
+}
+
+test_deny_malformed_role_arns if {
+	every s in ["", "crr-role", "arn:aws:iam::111122223333:user/crr", "arn:aws:iam::1111:role/crr", "arn:aws:iam::111122223333:role/", "arn:aws:s3:::111122223333:role/crr"] {
+		count(crr_030.deny) == 1 with input as with_role_arn(s)
+	}
+}
+
+test_allow_well_formed_role_arns_are_judged_by_the_read if {
+	every s in ["arn:aws:iam::111122223333:role/crr", "arn:aws-cn:iam::111122223333:role/a/b/crr+x=y,z.w@v_u-t"] {
+		count(crr_030.deny) == 0 with input as with_role_arn(s)
+	}
+}

@@ -14,12 +14,17 @@
 #     drops the Deny statements that do, and adds S3's statement with an
 #     aws:SourceAccount condition against the confused deputy.
 #   requires: [replication, role]
+#   compliance:
+#     aws-securityhub: [S3.7]
+#     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]
+#     pci-dss-v3.2.1: ["2.2"]
 package crr.checks.crr_031
 
 import data.crr.lib.arn
 import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iam
+import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
 import data.crr.lib.shared
 
@@ -46,7 +51,7 @@ deny contains f if {
 	input.role.Exists == true
 	doc := input.role.AssumeRolePolicyDocument
 	is_object(doc)
-	not iam.allows(doc, service, action)
+	blocked(doc)
 	name := role_name
 	f := {
 		"msg": sprintf("Replication role %s of bucket %s cannot be assumed by %s: %s", [
@@ -59,6 +64,14 @@ deny contains f if {
 	}
 }
 
+# ctx is what S3 sends when it assumes the role for this bucket: aws:SourceArn and
+# aws:SourceAccount, so trust-policy conditions on them are judged.
+ctx := ip.replication_context(input.bucket.Arn, input.bucket.AccountId)
+
+blocked(doc) if not iam.allows(doc, service, action)
+
+blocked(doc) if ip.trust_status(doc, service, ctx) in {"denied", "condition_fails"}
+
 role_arn := object.get(input.role, "Arn", repl.config.Role)
 
 role_name := input.role.RoleName if {
@@ -68,6 +81,12 @@ role_name := input.role.RoleName if {
 
 reason(doc) := sprintf("an explicit Deny statement (%s) takes sts:AssumeRole away", [statement_names(iam.denying(doc, service, action))]) if {
 	count(iam.denying(doc, service, action)) > 0
+} else := "an explicit Deny statement whose condition holds for this bucket takes sts:AssumeRole away" if {
+	ip.trust_status(doc, service, ctx) == "denied"
+} else := sprintf("the condition of every Allow statement (%s) names another bucket or account than %s (%s), so S3 cannot assume it for this bucket (objects fail with AssumeRoleNotPermitted)", [
+	statement_names(ip.failing_conditions(doc, service, ctx)), input.bucket.Name, input.bucket.AccountId,
+]) if {
+	ip.trust_status(doc, service, ctx) == "condition_fails"
 } else := "no Allow statement grants it sts:AssumeRole"
 
 statement_names(stmts) := concat(", ", [name |
@@ -89,7 +108,11 @@ fixed(doc) := {
 kept(doc) := [s |
 	some s in statements_or_empty(doc)
 	not blocks(s)
+	not refuted(s)
 ]
+
+# refuted: an Allow for S3 whose condition names another bucket or account.
+refuted(s) if s in ip.failing_conditions({"Statement": [s]}, service, ctx)
 
 statements_or_empty(doc) := s if {
 	s := iam.statements(doc)

@@ -105,3 +105,43 @@ test_allow_unreadable_configuration_applies_for_the_error_outcome if {
 	count(crr_031.deny) == 0 with input as inp
 	crr_031.applies with input as inp
 }
+
+# S3 assumes the replication role with aws:SourceArn (the source bucket) and
+# aws:SourceAccount (its owner) in the request; AWS documents restricting the trust
+# policy with them (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). A condition
+# naming another bucket or account refutes the only Allow: S3 cannot assume the role
+# for this bucket and objects fail with AssumeRoleNotPermitted
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-failure-codes.html).
+conditioned(cond) := {"Version": "2012-10-17", "Statement": [{"Sid": "S3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": cond}]}
+
+trust_input(trust) := {
+	"bucket": {
+		"Name": "src", "Arn": "arn:aws:s3:::src", "AccountId": "111122223333", "Region": "eu-west-1",
+		"ReplicationConfiguration": {"Role": "arn:aws:iam::111122223333:role/crr", "Rules": [{"ID": "a", "Status": "Enabled", "Filter": {}, "Destination": {"Bucket": "arn:aws:s3:::dst"}}]},
+	},
+	"role": {"Arn": "arn:aws:iam::111122223333:role/crr", "RoleName": "crr", "Exists": true, "AssumeRolePolicyDocument": trust},
+	"destinations": {}, "errors": [], "facts": {"in_scope": true},
+}
+
+test_deny_trust_condition_names_another_bucket if {
+	fs := crr_031.deny with input as trust_input(conditioned({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::other-src"}}))
+	count(fs) == 1
+	some f in fs
+	contains(f.msg, `the condition of every Allow statement (Sid "S3") names another bucket or account than src (111122223333)`)
+	contains(f.msg, "AssumeRoleNotPermitted")
+	count(f.documents["trust-policy.json"].Statement) == 1
+}
+
+test_deny_trust_condition_names_another_account if {
+	count(crr_031.deny) == 1 with input as trust_input(conditioned({"StringEquals": {"aws:SourceAccount": "444455556666"}}))
+}
+
+test_allow_trust_condition_names_this_bucket_and_account if {
+	cond := {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::src"}, "StringEquals": {"aws:SourceAccount": "111122223333"}}
+	count(crr_031.deny) == 0 with input as trust_input(conditioned(cond))
+}
+
+test_allow_trust_condition_on_a_key_not_known_is_not_a_failure if {
+	count(crr_031.deny) == 0 with input as trust_input(conditioned({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}))
+}

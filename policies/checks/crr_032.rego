@@ -22,6 +22,10 @@
 #     replication permission away. If other buckets share the role, keep their ARNs in
 #     the policy too.
 #   requires: [replication, role]
+#   compliance:
+#     aws-securityhub: [S3.7]
+#     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]
+#     pci-dss-v3.2.1: ["2.2"]
 package crr.checks.crr_032
 
 import data.crr.lib.arn

@@ -123,37 +123,58 @@ wanted contains [1, "replica", ref, a] if {
 }
 
 # unmet are the permissions the role cannot use: {Action, Resource (the key ARN), Key
-# (source or replica), Reason, By}. A grant under a Condition counts: AWS documents
-# kms:ViaService and encryption-context conditions for these keys.
+# (source or replica), Policy (role or key: which one to fix), Reason, By}. A grant
+# under a Condition counts: AWS documents kms:ViaService and encryption-context
+# conditions for these keys. With the key policy known, the decision is
+# crr.lib.iampolicy's key_status (a same-account key policy naming the role grants it
+# without an IAM policy; one naming neither the role nor the account makes IAM grants
+# ineffective); without it, a same-account key is judged on the role's policies alone.
 unmet := [n |
 	some w in sort(wanted)
 	not gone(w[2])
 	k := key_arn(w[2])
-	some n in array.concat(role_problems(w[1], k, w[3]), key_policy_problems(w[1], w[2], k, w[3]))
+	some n in problems(w[1], w[2], k, w[3])
 ]
+
+problems(which, ref, k, action) := [n |
+	doc := input.kms_keys[ref].KeyPolicy
+	is_object(doc)
+	st := ip.key_status(ip.role_policies(input.role), doc, role_arn, action, k)
+	st in {"missing", "denied", "boundary", "key_policy"}
+	some n in key_problem(which, ref, doc, k, action, st)
+] if {
+	is_object(input.kms_keys[ref].KeyPolicy)
+} else := role_problems(which, k, action)
+
+key_problem(which, _, doc, k, action, "denied") := array.concat(
+	[object.union(n, {"Key": which, "Policy": "role"}) |
+		n := ip.need(ip.role_policies(input.role), null, "", role_arn, action, k)
+		n.Reason == "denied"
+	],
+	[{"Action": action, "Resource": k, "Key": which, "Policy": "key", "Reason": "denied", "By": by} |
+		denying := ip.resource_denying(doc, role_arn, action, k)
+		count(denying) > 0
+		by := [sprintf("its key policy (%s)", [ip.sid(s)]) | some s in denying]
+	],
+)
+
+key_problem(which, ref, _, k, action, "key_policy") := [{"Action": action, "Resource": k, "Key": which, "Policy": "key", "Reason": "not_granted_by", "By": [by]}] if {
+	other_account(ref)
+	by := sprintf("its key policy (account %s)", [key_account(ref)])
+} else := [{"Action": action, "Resource": k, "Key": which, "Policy": "key", "Reason": "not_granted_by", "By": [by]}] if {
+	by := "its key policy, which names neither the role nor its account (so IAM policies cannot grant it)"
+}
+
+key_problem(which, _, _, k, action, "missing") := [object.union(n, {"Key": which, "Policy": "role", "Reason": "missing", "By": []}) |
+	n := ip.need(ip.role_policies(input.role), null, "", role_arn, action, k)
+]
+
+key_problem(which, _, _, k, action, "boundary") := [{"Action": action, "Resource": k, "Key": which, "Policy": "role", "Reason": "boundary", "By": [ip.label(ip.role_policies(input.role).boundary)]}]
 
 role_problems(which, k, action) := [object.union(n, {"Key": which, "Policy": "role"}) |
 	n := ip.need(ip.role_policies(input.role), null, "", role_arn, action, k)
 	n.Reason in {"missing", "denied", "boundary"}
 ]
-
-# key_policy_problems: a key of another account whose known key policy does not grant
-# the role (or its account) the action, or a key policy that denies it.
-key_policy_problems(which, ref, k, action) := [n |
-	ip.granted(ip.role_policies(input.role), action, k)
-	doc := input.kms_keys[ref].KeyPolicy
-	is_object(doc)
-	some n in key_policy_problem(which, ref, doc, k, action)
-]
-
-key_policy_problem(which, ref, doc, k, action) := [{"Action": action, "Resource": k, "Key": which, "Policy": "key", "Reason": "denied", "By": by}] if {
-	denying := ip.resource_denying(doc, role_arn, action, k)
-	count(denying) > 0
-	by := [sprintf("its key policy (%s)", [ip.sid(s)]) | some s in denying]
-} else := [{"Action": action, "Resource": k, "Key": which, "Policy": "key", "Reason": "not_granted_by", "By": [sprintf("its key policy (account %s)", [key_account(ref)])]}] if {
-	other_account(ref)
-	not ip.resource_granted(doc, role_arn, action, k)
-} else := []
 
 deny contains f if {
 	count(kms_rules) > 0

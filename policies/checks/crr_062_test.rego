@@ -161,3 +161,30 @@ test_allow_unreadable_key_applies_for_the_error_outcome if {
 	count(crr_062.deny) == 0 with input as i
 	crr_062.applies with input as i
 }
+
+# "Unlike other AWS resource policies, an AWS KMS key policy does not automatically
+# give permission to the account or any of its identities"; a key policy statement
+# naming a principal grants it, and the default statement for the account root
+# "enables IAM policies" (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html,
+# https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+names_role(account, actions) := doc(array.concat(default_key_policy(account).Statement, [{"Sid": "Replication", "Effect": "Allow", "Principal": {"AWS": role_arn}, "Action": actions, "Resource": "*"}]))
+
+test_allow_same_account_key_policies_naming_the_role if {
+	ks := {
+		"alias/src": key("alias/src", src_key, names_role("111122223333", ["kms:Decrypt"])),
+		dst_key: key(dst_key, dst_key, names_role("111122223333", ["kms:Encrypt", "kms:GenerateDataKey"])),
+	}
+	i := inp(role(guide_permissions), [rule(dst_key)], sse("alias/src"), ks)
+	count(crr_062.deny) == 0 with input as i
+	crr_062.applies with input as i
+}
+
+test_deny_key_policy_without_the_account_statement_makes_iam_ineffective if {
+	admin_only := doc([{"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/key-admin"}, "Action": "kms:*", "Resource": "*"}])
+	ks := object.union(keys, {dst_key: key(dst_key, dst_key, admin_only)})
+	i := inp(role(array.concat(guide_permissions, [decrypt(src_key), encrypt(dst_key)])), [rule(dst_key)], sse("alias/src"), ks)
+	f := only(crr_062.deny) with input as i
+	f.msg == "Replication role crr-role of bucket src cannot use the KMS keys that SSE-KMS replication needs: kms:Encrypt, kms:GenerateDataKey on the replica key arn:aws:kms:eu-west-1:111122223333:key/2222bbbb-dst (not granted by its key policy, which names neither the role nor its account (so IAM policies cannot grant it))"
+	f.documents["key-policy-1.json"].Statement[1] == {"Sid": "AllowReplicationRole", "Effect": "Allow", "Principal": {"AWS": role_arn}, "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": "*"}
+	f.commands == ["aws kms put-key-policy --key-id arn:aws:kms:eu-west-1:111122223333:key/2222bbbb-dst --policy-name default --policy file://key-policy-1.json --region eu-west-1"]
+}

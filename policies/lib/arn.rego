@@ -51,3 +51,11 @@ role_parts(s) := parts if {
 	parts[0] == "role"
 	parts[count(parts) - 1] != ""
 }
+
+# valid_role is true for an IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME with
+# a 12-digit account and a role name of IAM's characters (1 to 64 of A-Z a-z 0-9 and
+# +=,.@_-) (IAM identifiers: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
+valid_role(s) if {
+	is_string(s)
+	regex.match(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([\x21-\x7e]*/)?[A-Za-z0-9+=,.@_-]{1,64}$`, s)
+}

@@ -493,6 +493,217 @@ either_grants(policies, _, _, action, resource) if identity_grants(policies, act
 either_grants(_, doc, principal, action, resource) if resource_names_granted(doc, principal, action, resource)
 
 # ---------------------------------------------------------------------------------
+# Conditions on the keys a request is known to carry
+
+# A context is an object of condition keys (lower case) to the value a request
+# carries, e.g. {"aws:sourcearn": "arn:aws:s3:::src", "aws:sourceaccount": "111122223333"}
+# for S3 assuming a replication role for bucket src. condition_result evaluates a
+# statement's Condition against it (IAM condition operators:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html;
+# several operators and keys must all hold, any one value of a key matches:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html):
+# "true" (no Condition, or every operator on known keys holds), "false" (some
+# operator on a known key fails) or "unknown" (a key the context does not hold, or
+# an operator this evaluator does not know).
+condition_result(stmt, ctx) := "true" if not condition_blocks(stmt)
+else := "false" if {
+	some op, keys in stmt.Condition
+	some key, values in keys
+	condition_term(op, key, values, ctx) == "false"
+} else := "unknown" if {
+	some op, keys in stmt.Condition
+	some key, values in keys
+	condition_term(op, key, values, ctx) == "unknown"
+} else := "true"
+
+condition_blocks(stmt) if {
+	is_object(stmt.Condition)
+	count(stmt.Condition) > 0
+}
+
+# string_operators are the operators evaluated: name (lower case) → [compare, negated].
+string_operators := {
+	"stringequals": ["equals", false],
+	"stringnotequals": ["equals", true],
+	"stringequalsignorecase": ["equals_ignore_case", false],
+	"stringnotequalsignorecase": ["equals_ignore_case", true],
+	"stringlike": ["like", false],
+	"stringnotlike": ["like", true],
+	"arnequals": ["like", false],
+	"arnlike": ["like", false],
+	"arnnotequals": ["like", true],
+	"arnnotlike": ["like", true],
+}
+
+# condition_term is one operator on one key: "true", "false" or "unknown". An
+# IfExists operator on a key the context holds is the operator itself.
+condition_term(op, key, values, ctx) := "unknown" if not operator_known(op)
+else := "unknown" if not has_key(ctx, lower(key))
+else := result(operator_of(op), matched(operator_of(op)[0], iam.as_set(values), ctx[lower(key)]))
+
+operator_known(op) if operator_of(op)
+
+operator_of(op) := string_operators[trim_suffix(lower(op), "ifexists")]
+
+matched(compare, values, v) := true if any_value_matches(compare, values, v)
+else := false
+
+any_value_matches(compare, values, v) if {
+	some p in values
+	value_match(compare, p, v)
+}
+
+value_match("equals", p, v) if p == v
+
+value_match("equals_ignore_case", p, v) if lower(p) == lower(v)
+
+value_match("like", p, v) if glob.match(glob_of(p), null, v)
+
+result(operator, matched) := "true" if {
+	not operator[1]
+	matched
+} else := "false" if not operator[1]
+else := "false" if matched
+else := "true"
+
+# replication_context is what S3 sends when it assumes a bucket's replication role:
+# the source bucket's ARN and its owner's account (the confused-deputy keys AWS
+# documents for the replication role's trust policy:
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html).
+replication_context(bucket_arn, account) := {"aws:sourcearn": bucket_arn, "aws:sourceaccount": account}
+
+# trust_status says whether service may assume a role whose trust policy is doc, for
+# a request carrying ctx: "denied" (a Deny whose condition holds), "allowed" (an
+# Allow whose condition holds), "conditional" (an Allow whose condition the context
+# cannot decide, or a Deny it cannot decide beside an Allow that holds),
+# "condition_fails" (every Allow names something else: another bucket or account)
+# or "missing" (no Allow for the service).
+trust_status(doc, service, ctx) := "denied" if {
+	some s in trust_statements(doc, service, "Deny")
+	condition_result(s, ctx) == "true"
+} else := "allowed" if {
+	some s in trust_statements(doc, service, "Allow")
+	condition_result(s, ctx) == "true"
+	not trust_maybe_denied(doc, service, ctx)
+} else := "conditional" if {
+	some s in trust_statements(doc, service, "Allow")
+	condition_result(s, ctx) != "false"
+} else := "condition_fails" if {
+	count(trust_statements(doc, service, "Allow")) > 0
+} else := "missing"
+
+trust_maybe_denied(doc, service, ctx) if {
+	some s in trust_statements(doc, service, "Deny")
+	condition_result(s, ctx) == "unknown"
+}
+
+trust_statements(doc, service, effect) := [s |
+	some s in statements(doc)
+	s.Effect == effect
+	iam.covers_service(s, service)
+	iam.covers_action(s, "sts:AssumeRole")
+]
+
+# failing_conditions are the Allow statements for service whose Condition the context
+# refutes (each names another bucket or account).
+failing_conditions(doc, service, ctx) := [s |
+	some s in trust_statements(doc, service, "Allow")
+	condition_result(s, ctx) == "false"
+]
+
+# ---------------------------------------------------------------------------------
+# KMS keys: the key policy is the primary access control
+
+# key_status is the decision for principal (a role ARN) using action on a KMS key
+# (key_arn) whose key policy is doc, with the principal's identity policy set
+# policies. "Every KMS key must have exactly one key policy" and "no AWS principal
+# ... has any permissions to a KMS key unless that permission is explicitly allowed
+# in a key policy" (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html);
+# the default statement for the account "enables IAM policies"
+# (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam):
+#   - same account: a key policy statement naming the principal itself grants it
+#     without any IAM policy; one naming the account (root ARN or id) lets the IAM
+#     policies decide; a key policy naming neither makes IAM grants ineffective;
+#   - another account: both the key policy (naming the principal or its account) and
+#     the principal's IAM policies must allow it
+#     (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html);
+#   - an explicit Deny in either wins; a permissions boundary limits every grant to a
+#     role ARN (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+# Returns "denied", "allowed", "conditional", "boundary", "key_policy" (same account:
+# the key policy names neither the principal nor its account for the action, so no
+# IAM policy can grant it; another account: the IAM policies grant it, the key policy
+# does not) or "missing" (the key policy lets IAM policies decide, and they do not
+# grant it).
+key_status(policies, doc, principal, action, key_arn) := "denied" if {
+	denied(policies, action, key_arn)
+} else := "denied" if {
+	resource_denied(doc, principal, action, key_arn)
+} else := st if {
+	same_account(principal, key_arn)
+	st := key_same_account(policies, doc, principal, action, key_arn)
+} else := key_cross_account(policies, doc, principal, action, key_arn)
+
+same_account(principal, resource_arn) if arn.parse(principal).account == arn.parse(resource_arn).account
+
+key_same_account(policies, doc, principal, action, key_arn) := "allowed" if {
+	key_names_allows(doc, principal, action, key_arn)
+	boundary_allows(policies, action, key_arn)
+} else := "allowed" if {
+	key_enables_iam(doc, principal, action, key_arn, false)
+	allowed(policies, action, key_arn)
+} else := "conditional" if {
+	resource_names_granted(doc, principal, action, key_arn)
+	boundary_grants(policies, action, key_arn)
+} else := "conditional" if {
+	key_enables_iam(doc, principal, action, key_arn, true)
+	granted(policies, action, key_arn)
+} else := "boundary" if {
+	resource_names_granted(doc, principal, action, key_arn)
+} else := "boundary" if {
+	key_enables_iam(doc, principal, action, key_arn, true)
+	boundary_blocks(policies, action, key_arn)
+} else := "key_policy" if {
+	not key_grants_any(doc, principal, action, key_arn)
+} else := "missing"
+
+# key_grants_any: some key policy statement names the principal or its account for
+# the action (conditions aside).
+key_grants_any(doc, principal, action, key_arn) if count(resource_allows_in(doc, principal, action, key_arn)) > 0
+
+key_cross_account(policies, doc, principal, action, key_arn) := "allowed" if {
+	allowed(policies, action, key_arn)
+	resource_allowed(doc, principal, action, key_arn)
+} else := "conditional" if {
+	granted(policies, action, key_arn)
+	resource_granted(doc, principal, action, key_arn)
+} else := "key_policy" if {
+	granted(policies, action, key_arn)
+} else := "boundary" if {
+	boundary_blocks(policies, action, key_arn)
+} else := "missing"
+
+# key_names_allows: a statement naming the principal itself (or everyone) allows it
+# without a condition.
+key_names_allows(doc, principal, action, key_arn) if {
+	some s in resource_allows_in(doc, principal, action, key_arn)
+	names_principal(s, principal)
+	not conditional(s)
+}
+
+# key_enables_iam: a statement naming the principal's account (root ARN or id)
+# allows the action (with any condition when with_conditions), so that IAM policies
+# count.
+key_enables_iam(doc, principal, action, key_arn, with_conditions) if {
+	some s in resource_allows_in(doc, principal, action, key_arn)
+	not names_principal(s, principal)
+	any_condition_ok(s, with_conditions)
+}
+
+any_condition_ok(_, true)
+
+any_condition_ok(s, false) if not conditional(s)
+
+# ---------------------------------------------------------------------------------
 # Building fixes
 
 # without is doc with the statements in drop removed (Statement always a list).

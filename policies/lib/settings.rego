@@ -36,6 +36,10 @@ delete_marker_replication := flag("delete_marker_replication")
 # full_coverage: the enabled rules must cover the whole bucket (CRR-013).
 full_coverage := flag("full_coverage")
 
+# monitoring: replication failures must be monitored (CRR-042 also reports rules
+# without replication metrics).
+monitoring := flag("monitoring")
+
 # allowed_regions are the regions destinations may be in, lower case ([] = any) (CRR-022).
 allowed_regions := [lower(trim_space(r)) | some r in string_list("allowed_regions")]
 

@@ -27,7 +27,12 @@
     var shown = 0;
     rows.forEach(function (row, i) {
       var ok = wanted.every(function (w) {
-        return row.getAttribute("data-" + w.key) === w.value;
+        var v = row.getAttribute("data-" + w.key);
+        if (w.key === "framework") {
+          // A finding maps to several frameworks: space-separated.
+          return v !== null && v.split(" ").indexOf(w.value) !== -1;
+        }
+        return v === w.value;
       });
       if (ok && bucketFilter !== "") {
         ok = row.getAttribute("data-bucket") === bucketFilter;

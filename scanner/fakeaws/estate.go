@@ -89,6 +89,22 @@ type Bucket struct {
 	Policy string
 	// Keys are the keys of the bucket's objects, which ListObjectsV2 lists.
 	Keys []string
+	// Notification is the event notification configuration; nil answers an empty one.
+	Notification *NotificationConfiguration
+}
+
+// NotificationConfiguration is S3's event notification document, served as XML.
+type NotificationConfiguration struct {
+	Topics []TopicConfiguration `xml:"TopicConfiguration,omitempty"`
+	// EventBridge is EventBridgeConfiguration's presence.
+	EventBridge *struct{} `xml:"EventBridgeConfiguration,omitempty"`
+}
+
+// TopicConfiguration sends events to an SNS topic.
+type TopicConfiguration struct {
+	ID     string   `xml:"Id,omitempty"`
+	Topic  string   `xml:"Topic"`
+	Events []string `xml:"Event"`
 }
 
 // Tag is an S3 or IAM tag.

@@ -28,6 +28,7 @@ var s3Subresources = []struct{ key, op string }{
 	{"lifecycle", "GetBucketLifecycleConfiguration"},
 	{"requestPayment", "GetBucketRequestPayment"},
 	{"policy", "GetBucketPolicy"},
+	{"notification", "GetBucketNotificationConfiguration"},
 }
 
 // s3Service is S3 REST-XML with path-style addressing.
@@ -176,6 +177,13 @@ func (s3Service) serve(rq *request) *APIError {
 		rq.w.Write([]byte(b.Policy))
 	case "ListObjectsV2":
 		return listObjects(rq, b)
+	case "GetBucketNotificationConfiguration":
+		// S3 answers an empty configuration for a bucket without notifications.
+		n := b.Notification
+		if n == nil {
+			n = &NotificationConfiguration{}
+		}
+		writeS3XML(rq, "NotificationConfiguration", n)
 	}
 	return nil
 }

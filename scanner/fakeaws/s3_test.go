@@ -300,3 +300,34 @@ func TestListObjectsV2(t *testing.T) {
 		}
 	}
 }
+
+// GetBucketNotificationConfiguration: a bucket without notifications answers an empty
+// configuration; topics and the EventBridge flag come back through the SDK client.
+func TestFakeNotificationConfiguration(t *testing.T) {
+	e := testEstate()
+	var watched *Bucket
+	for _, b := range e.Buckets {
+		if b.Name == "src-a" {
+			watched = b
+		}
+	}
+	watched.Notification = &NotificationConfiguration{
+		Topics:      []TopicConfiguration{{ID: "failures", Topic: "arn:aws:sns:eu-west-1:111111111111:crr", Events: []string{"s3:Replication:OperationFailedReplication"}}},
+		EventBridge: &struct{}{},
+	}
+	e.Buckets = append(e.Buckets, &Bucket{Name: "quiet", Account: acctA, Region: "eu-west-1", Created: created})
+	s := start(t, e, Options{})
+	ctx := context.Background()
+	got, err := s3For(s, acctA, "eu-west-1").GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("src-a")})
+	must(t, "GetBucketNotificationConfiguration", err)
+	if len(got.TopicConfigurations) != 1 || aws.ToString(got.TopicConfigurations[0].TopicArn) != "arn:aws:sns:eu-west-1:111111111111:crr" ||
+		len(got.TopicConfigurations[0].Events) != 1 || string(got.TopicConfigurations[0].Events[0]) != "s3:Replication:OperationFailedReplication" ||
+		got.EventBridgeConfiguration == nil {
+		t.Fatalf("src-a: %+v", got)
+	}
+	plain, err := s3For(s, acctA, "eu-west-1").GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("quiet")})
+	must(t, "GetBucketNotificationConfiguration", err)
+	if len(plain.TopicConfigurations) != 0 || plain.EventBridgeConfiguration != nil {
+		t.Errorf("quiet: %+v, want an empty configuration", plain)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crrscan/crrscan/internal/inputfile"
 	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 )
@@ -35,8 +36,8 @@ type Baseline struct {
 // LoadBaseline reads a baseline result and its snapshot: snapshotFile when given
 // (it must be readable), else the file SnapshotBeside names, when it exists. Any
 // problem with a file that is there is a usage error (exit 2) naming the file.
-func LoadBaseline(resultFile, snapshotFile string) (*Baseline, error) {
-	res, err := readResultFile(resultFile)
+func LoadBaseline(resultFile, snapshotFile string, maxSize int64) (*Baseline, error) {
+	res, err := readResultFile(resultFile, maxSize)
 	if err != nil {
 		return nil, UsageError(fmt.Errorf("baseline %w", err))
 	}
@@ -49,7 +50,7 @@ func LoadBaseline(resultFile, snapshotFile string) (*Baseline, error) {
 			return b, nil
 		}
 	}
-	snap, err := readSnapshotFile(snapshotFile)
+	snap, err := readSnapshotFile(snapshotFile, maxSize)
 	if err != nil {
 		return nil, UsageError(fmt.Errorf("baseline snapshot %w", err))
 	}
@@ -104,6 +105,8 @@ type DiffConfig struct {
 	Color bool
 	// Stdout receives the drift.
 	Stdout io.Writer
+	// MaxInputSize limits the size of each file read (0: inputfile.DefaultMax).
+	MaxInputSize int64
 }
 
 // Diff compares two results (findings by fingerprint, and configuration drift
@@ -114,11 +117,11 @@ func Diff(cfg DiffConfig) (int, error) {
 	if !slices.Contains(report.DriftFormats(), cfg.Format) {
 		return 0, UsageError(fmt.Errorf("diff: unknown --format %q (want %s)", cfg.Format, strings.Join(report.DriftFormats(), ", ")))
 	}
-	oldKind, err := fileKind(cfg.Old)
+	oldKind, err := fileKind(cfg.Old, cfg.MaxInputSize)
 	if err != nil {
 		return 0, UsageError(err)
 	}
-	newKind, err := fileKind(cfg.New)
+	newKind, err := fileKind(cfg.New, cfg.MaxInputSize)
 	if err != nil {
 		return 0, UsageError(err)
 	}
@@ -135,11 +138,11 @@ func Diff(cfg DiffConfig) (int, error) {
 		if cfg.OldSnapshot != "" || cfg.NewSnapshot != "" {
 			return 0, UsageError(errors.New("diff: --old-snapshot and --new-snapshot go with two result files"))
 		}
-		o, err := readSnapshotFile(cfg.Old)
+		o, err := readSnapshotFile(cfg.Old, cfg.MaxInputSize)
 		if err != nil {
 			return 0, UsageError(err)
 		}
-		n, err := readSnapshotFile(cfg.New)
+		n, err := readSnapshotFile(cfg.New, cfg.MaxInputSize)
 		if err != nil {
 			return 0, UsageError(err)
 		}
@@ -149,11 +152,11 @@ func Diff(cfg DiffConfig) (int, error) {
 			nil, report.DiffSnapshots(o, n),
 			[]string{"findings not compared: snapshots carry no findings (diff the two scans' result files for new and resolved findings)"})
 	default:
-		base, err := LoadBaseline(cfg.Old, cfg.OldSnapshot)
+		base, err := LoadBaseline(cfg.Old, cfg.OldSnapshot, cfg.MaxInputSize)
 		if err != nil {
 			return 0, err
 		}
-		cur, err = readResultFile(cfg.New)
+		cur, err = readResultFile(cfg.New, cfg.MaxInputSize)
 		if err != nil {
 			return 0, UsageError(err)
 		}
@@ -165,7 +168,7 @@ func Diff(cfg DiffConfig) (int, error) {
 			}
 		}
 		if snapFile != "" {
-			if snap, err = readSnapshotFile(snapFile); err != nil {
+			if snap, err = readSnapshotFile(snapFile, cfg.MaxInputSize); err != nil {
 				return 0, UsageError(err)
 			}
 		}
@@ -191,14 +194,18 @@ const (
 	kindSnapshot = "crrscan snapshot"
 )
 
+// errNeither is the kind of a file diff cannot read.
+var errNeither = errors.New("neither a crrscan result nor a snapshot")
+
 // fileKind tells a result (it has findings) from a snapshot (it has buckets).
-func fileKind(path string) (string, error) {
-	data, err := os.ReadFile(path)
+func fileKind(path string, maxSize int64) (string, error) {
+	f, err := inputfile.OpenJSON(path, maxSize)
 	if err != nil {
-		return "", fmt.Errorf("diff: %w", err)
+		return "", fmt.Errorf("diff: %w", inputfile.Wrap(path, errNeither, err))
 	}
+	defer f.Close()
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(data, &probe); err != nil {
+	if err := json.NewDecoder(f).Decode(&probe); err != nil {
 		return "", fmt.Errorf("diff: %s: neither a crrscan result nor a snapshot: not a JSON object: %v", path, err)
 	}
 	_, findings := probe["findings"]
@@ -213,24 +220,24 @@ func fileKind(path string) (string, error) {
 }
 
 // readResultFile reads a result, and says so when the file is a snapshot instead.
-func readResultFile(path string) (*report.Result, error) {
-	res, err := report.ReadResultFile(path)
-	if err != nil && looksLikeSnapshot(path) {
+func readResultFile(path string, maxSize int64) (*report.Result, error) {
+	res, err := readResultMax(path, maxSize)
+	if err != nil && looksLikeSnapshot(path, maxSize) {
 		return nil, fmt.Errorf("%s is a snapshot, not a result: give the previous scan's crrscan.json as --baseline and this file as --baseline-snapshot", path)
 	}
 	return res, err
 }
 
-func looksLikeSnapshot(path string) bool {
-	k, err := fileKind(path)
+func looksLikeSnapshot(path string, maxSize int64) bool {
+	k, err := fileKind(path, maxSize)
 	return err == nil && k == kindSnapshot
 }
 
 // readSnapshotFile reads a snapshot, and says so when the file is a result instead.
-func readSnapshotFile(path string) (*scanner.Snapshot, error) {
-	s, err := scanner.ReadSnapshotFile(path)
+func readSnapshotFile(path string, maxSize int64) (*scanner.Snapshot, error) {
+	s, err := scanner.ReadSnapshotFileMax(path, maxSize)
 	if err != nil {
-		if k, kerr := fileKind(path); kerr == nil && k == kindResult {
+		if k, kerr := fileKind(path, maxSize); kerr == nil && k == kindResult {
 			return nil, fmt.Errorf("%s is a result, not a snapshot: give the file --snapshot-out wrote", path)
 		}
 	}

@@ -45,6 +45,8 @@ type ScanConfig struct {
 	Baseline, BaselineSnapshot string
 	// FailOnNew makes exit code 1 count only findings new against Baseline.
 	FailOnNew bool
+	// Compliance limits the report to the checks that map to this framework.
+	Compliance string
 	// PolicyDirs are extra directories of custom Rego checks.
 	PolicyDirs []string
 	// AllowNetworkPolicies lets custom checks call the builtins that reach outside
@@ -76,6 +78,9 @@ type ScanConfig struct {
 	Status *StatusLine
 	// Logger receives structured logs.
 	Logger *slog.Logger
+	// MaxInputSize limits the size of each file read: the snapshot, the baseline
+	// and its snapshot, the settings, the custom checks (0: inputfile.DefaultMax).
+	MaxInputSize int64
 }
 
 // UsageError makes err an exit-code-2 error: bad input, nothing was scanned.
@@ -101,10 +106,11 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		}
 		writers[f] = w
 	}
-	if needsDir(cfg.Formats) {
-		if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
-			return 0, UsageError(fmt.Errorf("output directory: %w", err))
-		}
+	if err := checkOutputs(cfg); err != nil {
+		return 0, err
+	}
+	if err := checkInputs(cfg, cfg.MaxInputSize); err != nil {
+		return 0, err
 	}
 	engine, err := policies.NewWithOptions(ctx, policies.Options{
 		PolicyDirs: cfg.PolicyDirs, AllowNetwork: cfg.AllowNetworkPolicies, EvalTimeout: cfg.EvalTimeout,
@@ -119,10 +125,13 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 			return 0, UsageError(err)
 		}
 	}
+	if fw := cfg.Compliance; fw != "" && !slices.Contains(policies.Frameworks(engine.Checks()), fw) {
+		return 0, UsageError(fmt.Errorf("--compliance %q: the checks map to %s", fw, strings.Join(policies.Frameworks(engine.Checks()), ", ")))
+	}
 	var baseline *Baseline
 	if cfg.Baseline != "" {
 		// Before the scan, and before --snapshot-out or a report may overwrite it.
-		if baseline, err = LoadBaseline(cfg.Baseline, cfg.BaselineSnapshot); err != nil {
+		if baseline, err = LoadBaseline(cfg.Baseline, cfg.BaselineSnapshot, cfg.MaxInputSize); err != nil {
 			return 0, err
 		}
 	}
@@ -145,17 +154,29 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	// read, so it is judged while the scan goes on; the rest is judged from the snapshot.
 	cfg.AWS.Ready = judger.ReadyFunc()
 	snap, source, err := collect(ctx, cfg)
+	if err == nil {
+		err = interrupted(ctx)
+	}
 	if err != nil {
 		judger.Stop()
 		return 0, err
 	}
+	// An output that cannot be written does not stop the others (exit 4).
+	var failed outputErrors
 	if cfg.SnapshotOut != "" {
-		if err := writeFileAtomic(cfg.SnapshotOut, func(w io.Writer) error { return scanner.WriteSnapshot(w, snap) }); err != nil {
+		err := writeOutput(ctx, cfg.SnapshotOut, func(w io.Writer) error { return scanner.WriteSnapshot(w, snap) })
+		if errors.Is(err, ErrInterrupted) {
 			judger.Stop()
-			return 0, fmt.Errorf("write snapshot: %w", err)
+			return 0, err
+		}
+		if err != nil {
+			failed.add("snapshot "+cfg.SnapshotOut, err)
 		}
 	}
 	judged, err := judger.Finish(snap)
+	if ctx.Err() != nil {
+		return 0, ErrInterrupted
+	}
 	if err != nil {
 		return 0, fmt.Errorf("evaluate: %w", err)
 	}
@@ -164,7 +185,10 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 	checks := engine.Checks()
 	infos := make([]report.CheckInfo, 0, len(checks))
 	for _, c := range checks {
-		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity)})
+		infos = append(infos, report.CheckInfo{ID: c.ID, Title: c.Title, Severity: settings.SeverityOf(c.ID, c.Severity), Compliance: c.Compliance})
+	}
+	if cfg.Compliance != "" {
+		infos, findings, outcomes = report.LimitToFramework(cfg.Compliance, infos, findings, outcomes)
 	}
 	res := report.NewResult(
 		report.Tool{Name: "crrscan", Version: cfg.Version},
@@ -193,11 +217,14 @@ func Scan(ctx context.Context, cfg ScanConfig) (int, error) {
 		res.Drift = baseline.Drift(res, snap, cfg.SnapshotOut)
 	}
 
-	if err := render(ctx, cfg, writers, res); err != nil {
+	if err := render(ctx, cfg, writers, res, &failed); err != nil {
 		return 0, err
 	}
 	if !res.Scan.Complete {
 		fmt.Fprintln(cfg.Stderr, incompleteLine(snap))
+	}
+	if err := failed.err(); err != nil {
+		return 0, err
 	}
 	if cfg.FailOnNew {
 		return res.ExitCodeNew(cfg.FailOn), nil
@@ -239,7 +266,7 @@ func readsNeeded(s *policies.Settings, checks []policies.Check) (tags, lifecycle
 
 func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, error) {
 	if cfg.FromSnapshot != "" {
-		s, err := scanner.ReadSnapshotFile(cfg.FromSnapshot)
+		s, err := scanner.ReadSnapshotFileMax(cfg.FromSnapshot, cfg.MaxInputSize)
 		if err != nil {
 			return nil, "", UsageError(err)
 		}
@@ -254,6 +281,12 @@ func collect(ctx context.Context, cfg ScanConfig) (*scanner.Snapshot, string, er
 	sources := make([]scanner.Clients, 0, len(profiles))
 	for _, p := range profiles {
 		opts.Profile = p
+		if err := scanner.CheckCredentials(ctx, opts); err != nil {
+			if ctx.Err() != nil {
+				return nil, "", ErrInterrupted
+			}
+			return nil, "", UsageError(err)
+		}
 		clients, err := scanner.NewAWSClients(ctx, opts)
 		if err != nil {
 			return nil, "", UsageError(fmt.Errorf("aws configuration: %w", err))
@@ -291,8 +324,13 @@ type contextWriter interface {
 	WriteContext(ctx context.Context, w io.Writer, r *report.Result) error
 }
 
-func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Writer, res *report.Result) error {
+// render writes every format; one that fails is added to failed and the others
+// are still written. It stops (ErrInterrupted) when ctx is cancelled.
+func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Writer, res *report.Result, failed *outputErrors) error {
 	for _, f := range cfg.Formats {
+		if err := interrupted(ctx); err != nil {
+			return err
+		}
 		w := writers[f]
 		name := report.FileName(f)
 		if name == "" {
@@ -301,13 +339,20 @@ func render(ctx context.Context, cfg ScanConfig, writers map[string]report.Write
 				write = func(out io.Writer, r *report.Result) error { return cw.WriteContext(ctx, out, r) }
 			}
 			if err := write(cfg.Stdout, res); err != nil {
-				return fmt.Errorf("write %s: %w", f, err)
+				if ierr := interrupted(ctx); ierr != nil {
+					return ierr
+				}
+				failed.add(f+" on standard output", err)
 			}
 			continue
 		}
 		path := filepath.Join(cfg.OutputDir, name)
-		if err := writeFileAtomic(path, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
-			return fmt.Errorf("write %s report: %w", f, err)
+		if err := writeOutput(ctx, path, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
+			if errors.Is(err, ErrInterrupted) {
+				return err
+			}
+			failed.add(f+" report "+path, err)
+			continue
 		}
 		fmt.Fprintf(cfg.Stderr, "wrote %s\n", path)
 	}

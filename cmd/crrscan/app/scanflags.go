@@ -3,10 +3,12 @@ package app
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/crrscan/crrscan/internal/inputfile"
 	"github.com/crrscan/crrscan/report"
 	"github.com/crrscan/crrscan/scanner"
 )
@@ -27,6 +29,8 @@ type ScanFlags struct {
 	Today string
 	// LogFormat and LogLevel are --log-format and --log-level.
 	LogFormat, LogLevel string
+	// MaxInputSize is --max-input-size: a size such as 1GiB.
+	MaxInputSize string
 }
 
 // Resolve checks the flags and returns the scan's configuration, with its
@@ -40,6 +44,9 @@ func (f *ScanFlags) Resolve(stdout, stderr io.Writer) (ScanConfig, error) {
 	if cfg.Formats, err = ParseFormatList(f.Formats); err != nil {
 		return cfg, UsageError(err)
 	}
+	if err := checkEndpoint(cfg.AWS.EndpointURL); err != nil {
+		return cfg, UsageError(err)
+	}
 	if cfg.AWS.Concurrency < 1 {
 		return cfg, UsageError(fmt.Errorf("--concurrency must be at least 1, got %d", cfg.AWS.Concurrency))
 	}
@@ -47,6 +54,9 @@ func (f *ScanFlags) Resolve(stdout, stderr io.Writer) (ScanConfig, error) {
 		if cfg.Today, err = time.Parse("2006-01-02", f.Today); err != nil {
 			return cfg, UsageError(fmt.Errorf("--today wants a date YYYY-MM-DD, got %q", f.Today))
 		}
+	}
+	if cfg.MaxInputSize, err = ParseMaxInputSize(f.MaxInputSize); err != nil {
+		return cfg, UsageError(err)
 	}
 	level, err := ParseLogLevel(f.LogLevel)
 	if err != nil {
@@ -85,6 +95,30 @@ func (f *ScanFlags) Resolve(stdout, stderr io.Writer) (ScanConfig, error) {
 		cfg.TableLimit = TableLimit(height)
 	}
 	return cfg, nil
+}
+
+// checkEndpoint accepts "" or an absolute http(s) URL with a host.
+func checkEndpoint(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--endpoint-url wants an http:// or https:// URL such as http://127.0.0.1:5000, got %q", v)
+	}
+	return nil
+}
+
+// ParseMaxInputSize parses --max-input-size ("" is the default).
+func ParseMaxInputSize(v string) (int64, error) {
+	if v == "" {
+		return inputfile.DefaultMax, nil
+	}
+	n, err := inputfile.ParseSize(v)
+	if err != nil {
+		return 0, fmt.Errorf("--max-input-size: %w", err)
+	}
+	return n, nil
 }
 
 // CheckAccountFlags rejects combinations of the account flags that name no scan.
@@ -139,12 +173,27 @@ func ParseList(v, flagName, what string, valid func(string) bool) ([]string, err
 	return out, nil
 }
 
-// ParseFormatList accepts report.ParseFormats' syntax plus "all".
+// ParseFormatList accepts report.ParseFormats' syntax (names in any case,
+// duplicates dropped) plus "all" (in any case, alone or beside valid names).
 func ParseFormatList(v string) ([]string, error) {
-	if strings.TrimSpace(v) == "all" {
-		return report.Formats(), nil
+	var others []string
+	all := false
+	for _, part := range strings.Split(v, ",") {
+		if strings.EqualFold(strings.TrimSpace(part), "all") {
+			all = true
+			continue
+		}
+		others = append(others, part)
 	}
-	return report.ParseFormats(v)
+	if !all {
+		return report.ParseFormats(v)
+	}
+	if len(others) > 0 {
+		if _, err := report.ParseFormats(strings.Join(others, ",")); err != nil {
+			return nil, err
+		}
+	}
+	return report.Formats(), nil
 }
 
 // IsTerminal reports whether w is a terminal (a character device).

@@ -71,6 +71,7 @@ type check struct {
 	pkg        string // last package segment
 	hasApplies bool
 	denySet    bool // every deny rule adds to a set (deny contains ...): deny is always defined
+	actions    bool // the package defines remediation_actions(f): see actions.go
 }
 
 // Evaluation is one bucket's result.
@@ -124,6 +125,7 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 		e.evalTimeout = DefaultEvalTimeout
 	}
 	sets := denySets(mods)
+	acts := actionFuncs(mods)
 	owner := map[string]string{}
 	for _, n := range names {
 		cp := pkgs[n]
@@ -137,7 +139,7 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 			continue
 		}
 		owner[c.ID] = c.Package
-		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies, denySet: sets[n]})
+		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies, denySet: sets[n], actions: acts[n]})
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("invalid checks:\n  %s", strings.Join(problems, "\n  "))
@@ -199,6 +201,9 @@ func evaluationModule(checks []check) (*ast.Module, error) {
 		if !c.denySet {
 			denies = "[f | pkg := " + string(name) + "; f := data.crr.checks[pkg].deny[_]]"
 		}
+		if c.actions {
+			denies = withActions(pkg, denies)
+		}
 		fmt.Fprintf(&b, "results contains [%d, %s] if %s\n\n", i, denies, cond)
 	}
 	return ast.ParseModuleWithOpts("crrscan-evaluation.rego", b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
@@ -208,26 +213,16 @@ func evaluationModule(checks []check) (*ast.Module, error) {
 // set: "deny contains f if ...".
 func denySets(mods []module) map[string]bool {
 	sets := map[string]bool{}
-	for _, m := range mods {
-		p := m.parsed.Package.Path
-		if !p.HasPrefix(checksRoot) || len(p) != len(checksRoot)+1 {
-			continue
+	checkRules(mods, func(seg string, r *ast.Rule) {
+		if ruleName(r) != "deny" {
+			return
 		}
-		seg, ok := p[len(p)-1].Value.(ast.String)
-		if !ok {
-			continue
+		set := r.Head.RuleKind() == ast.MultiValue && len(r.Head.Ref()) == 1
+		if prev, seen := sets[seg]; seen {
+			set = set && prev
 		}
-		for _, r := range m.parsed.Rules {
-			if ruleName(r) != "deny" {
-				continue
-			}
-			set := r.Head.RuleKind() == ast.MultiValue && len(r.Head.Ref()) == 1
-			if prev, seen := sets[string(seg)]; seen {
-				set = set && prev
-			}
-			sets[string(seg)] = set
-		}
-	}
+		sets[seg] = set
+	})
 	return sets
 }
 
@@ -420,6 +415,7 @@ func (c *check) finding(in Input, d deny, status string) report.Finding {
 			Commands:  d.Commands,
 			Documents: d.Documents,
 			Terraform: d.Terraform,
+			Actions:   d.Actions,
 		},
 	}
 	if d.Severity != "" && c.Severity != report.StatusError {
@@ -444,6 +440,7 @@ type deny struct {
 	Commands  []string       `json:"commands"`
 	Documents map[string]any `json:"documents"`
 	Terraform string         `json:"terraform"`
+	Actions   []report.Action
 }
 
 // rawTerm hands the query's result over as it is: decode reads the few values it needs
@@ -597,6 +594,12 @@ func decodeDenyTerm(t *ast.Term) (deny, error) {
 				return true
 			}
 			return false
+		case "actions":
+			if list, ok := v.Value.(*ast.Array); ok && list.Len() == 0 {
+				return false
+			}
+			fine = false // decoded (and rendered) by decodeDeny
+			return true
 		case "commands":
 			list, ok := v.Value.(*ast.Array)
 			if !ok {
@@ -690,6 +693,11 @@ func decodeDeny(v any) (deny, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return deny{}, err
+	}
+	if raw, ok := obj["actions"]; ok && raw != nil {
+		if err := decodeActions(raw, &d); err != nil {
+			return deny{}, err
+		}
 	}
 	if strings.TrimSpace(d.Msg) == "" {
 		return deny{}, errors.New(`deny value has no "msg"`)

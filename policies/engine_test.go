@@ -398,7 +398,7 @@ func TestInputs(t *testing.T) {
 			t.Errorf("input document lacks %q: %s", k, doc)
 		}
 	}
-	if !strings.Contains(string(doc), `"destinations":{},"kms_keys":{},"errors":[],"facts":{"in_scope":true,"is_replica":false,"replicated_from":[],"replicates_to":[],"bidirectional":[],"onward":[],"destinations_replication_unknown":[]},"settings":{}`) {
+	if !strings.Contains(string(doc), `"destinations":{},"kms_keys":{},"errors":[],"facts":{"in_scope":true,"is_replica":false,"replicated_from":[],"replicates_to":[],"bidirectional":[],"onward":[],"destinations_replication_unknown":[],"role_sources":[]},"settings":{}`) {
 		t.Errorf("input document shape: %s", doc)
 	}
 }

@@ -28,7 +28,9 @@ type evalCache struct {
 	roles generations[*scanner.Role]
 	// linked holds destination buckets and KMS keys by their JSON encoding.
 	linked generations[string]
-	calls  callCache
+	// roleSources holds the facts' role_sources by their shared slice.
+	roleSources generations[*scanner.RoleSource]
+	calls       callCache
 	// frozen caches take nothing new: what they hold is all a bucket finds (the
 	// warm benchmarks use it to see a bucket as the next bucket of its role would).
 	frozen bool
@@ -90,7 +92,7 @@ func (e *Engine) inputValue(in Input, cache *evalCache) (ast.Value, error) {
 	dests := linkedObject(in.Destinations, cache, &b)
 	kms := linkedObject(in.KmsKeys, cache, &b)
 	errs := b.convert(in.Errors)
-	facts := b.convert(in.Facts)
+	facts := cache.facts(in.Facts, &b, e.keys)
 	settings := b.convert(in.Settings)
 	if b.err != nil {
 		return nil, b.err
@@ -139,6 +141,28 @@ func (b *partsBuilder) fail(err error) {
 
 func (c *evalCache) role(r *scanner.Role, b *partsBuilder) *ast.Term {
 	return lookup(&c.mu, &c.roles, r, c.frozen, b, func() *ast.Term { return b.convert(r) })
+}
+
+// facts converts an input's facts, taking role_sources (the same slice for every
+// source of a role, and as long as the role's sources) from the cache.
+func (c *evalCache) facts(f Facts, b *partsBuilder, keys map[string]*ast.Term) *ast.Term {
+	rs := f.RoleSources
+	if len(rs) == 0 {
+		return b.convert(f)
+	}
+	f.RoleSources = nil
+	t := b.convert(f)
+	obj, ok := t.Value.(ast.Object)
+	if !ok {
+		return t
+	}
+	v := lookup(&c.mu, &c.roleSources, &rs[0], c.frozen, b, func() *ast.Term { return b.convert(rs) })
+	key, ok := keys["role_sources"]
+	if !ok {
+		key = ast.StringTerm("role_sources")
+	}
+	obj.Insert(key, v)
+	return t
 }
 
 func (c *evalCache) linkedValue(v any, b *partsBuilder) *ast.Term {

@@ -51,6 +51,11 @@ type Facts struct {
 	// DestinationsReplicationUnknown are this bucket's destinations (enabled rules)
 	// whose own replication configuration is unknown (not scanned, or unreadable).
 	DestinationsReplicationUnknown []string `json:"destinations_replication_unknown"`
+	// RoleSources are the scanned sources whose configuration names the same role as
+	// this bucket's (this one included), sorted by bucket: what the role's trust and
+	// permissions must cover. Empty when the bucket has no configuration. Shared by
+	// every input of the role: never changed.
+	RoleSources []scanner.RoleSource `json:"role_sources"`
 }
 
 // Inputs yields the input of every bucket of s, in the snapshot's order. Destinations
@@ -92,8 +97,12 @@ func newInput(b *scanner.Bucket, g *scanner.Graph, dests map[string]*scanner.Lin
 			Bidirectional:                  g.Peers(b.Arn),
 			Onward:                         g.Onward(b.Arn),
 			DestinationsReplicationUnknown: g.Unknown(b.Arn),
+			RoleSources:                    g.RoleSources(b.Arn),
 		},
 		Settings: BucketSettings{},
+	}
+	if in.Facts.RoleSources == nil {
+		in.Facts.RoleSources = []scanner.RoleSource{}
 	}
 	cfg := b.ReplicationConfiguration
 	if cfg == nil {

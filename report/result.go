@@ -130,6 +130,9 @@ type Remediation struct {
 	Commands  []string       `json:"commands"`
 	Documents map[string]any `json:"documents"`
 	Terraform string         `json:"terraform,omitempty"`
+	// Actions are the AWS API calls of the fix (see Action), for the checks that can
+	// be remediated; Commands are rendered from them.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // Fingerprint identifies the same problem across runs: it depends only on the check,

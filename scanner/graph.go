@@ -1,6 +1,9 @@
 package scanner
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // Graph is the estate's replication graph (source bucket ARN → destination bucket
 // ARNs). It is small and complete once every replication configuration is read, so
@@ -12,6 +15,23 @@ type Graph struct {
 	edges map[[2]string]Edge
 	// known are the buckets whose replication configuration was read (it may be none).
 	known map[string]bool
+	// roleOf is the role each source's configuration names; accountOf its account.
+	roleOf    map[string]string
+	accountOf map[string]string
+
+	// sharedMu guards shared: the RoleSources of each role, built once on first use
+	// (inputs are built concurrently while the scan goes on).
+	sharedMu sync.Mutex
+	shared   map[string][]RoleSource
+}
+
+// RoleSource is one source bucket that replicates through a role: the buckets a
+// role's trust and permissions must cover when several share it.
+type RoleSource struct {
+	Bucket    string `json:"bucket"`
+	AccountID string `json:"account_id"`
+	// Destinations are the bucket's destinations through an enabled rule, sorted.
+	Destinations []string `json:"destinations"`
 }
 
 // Edge is what the rules of one source that replicate into one destination say.
@@ -48,6 +68,7 @@ func NewGraph() *Graph {
 	return &Graph{
 		to: map[string][]string{}, from: map[string][]string{},
 		edges: map[[2]string]Edge{}, known: map[string]bool{},
+		roleOf: map[string]string{}, accountOf: map[string]string{},
 	}
 }
 
@@ -74,6 +95,13 @@ func (g *Graph) AddBucket(b *Bucket) {
 	}
 	if b.ReplicationConfiguration == nil {
 		return
+	}
+	if role := b.ReplicationConfiguration.Role; role != "" && b.Arn != "" {
+		g.roleOf[b.Arn] = role
+		g.accountOf[b.Arn] = b.AccountID
+		g.sharedMu.Lock()
+		g.shared = nil
+		g.sharedMu.Unlock()
 	}
 	edges := map[string]Edge{}
 	for _, r := range b.ReplicationConfiguration.Rules {
@@ -211,4 +239,28 @@ func (g *Graph) Unknown(arn string) []string {
 		}
 	}
 	return out
+}
+
+// RoleSources returns every scanned source whose replication configuration names the
+// same role as src's (src included), sorted by bucket ARN; nil when src names none.
+// The slice is the same for every source of one role: callers must not change it.
+// It is complete once every replication configuration was added.
+func (g *Graph) RoleSources(src string) []RoleSource {
+	role, ok := g.roleOf[src]
+	if !ok {
+		return nil
+	}
+	g.sharedMu.Lock()
+	defer g.sharedMu.Unlock()
+	if g.shared == nil {
+		g.shared = map[string][]RoleSource{}
+		for b, r := range g.roleOf {
+			dests := append([]string{}, g.EnabledTo(b)...)
+			g.shared[r] = append(g.shared[r], RoleSource{Bucket: b, AccountID: g.accountOf[b], Destinations: dests})
+		}
+		for _, list := range g.shared {
+			sort.Slice(list, func(i, j int) bool { return list[i].Bucket < list[j].Bucket })
+		}
+	}
+	return g.shared[role]
 }

@@ -87,6 +87,7 @@ func newRootCmd(s streams, code *int) *cobra.Command {
 		newDiffCmd(s, action),
 		newVerifyCmd(s, action),
 		newMergeCmd(s, action),
+		newRemediateCmd(s, action),
 		newVersionCmd(s, action),
 		newGenDocsCmd(s),
 	)

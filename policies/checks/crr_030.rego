@@ -25,6 +25,7 @@ import data.crr.lib.arn
 import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.replication as repl
+import data.crr.lib.shared
 
 applies if {
 	repl.has_config
@@ -85,8 +86,8 @@ deny contains f if {
 			cli.put_role_policy(name, "crr-replication", "permissions-policy.json"),
 		],
 		"documents": {
-			"trust-policy.json": cli.trust_policy(input.bucket.AccountId),
-			"permissions-policy.json": cli.permissions_policy(input.bucket.Arn, repl.destination_arns),
+			"trust-policy.json": shared.trust_policy,
+			"permissions-policy.json": shared.permissions_policy,
 		},
 	}
 }

@@ -26,6 +26,7 @@ import data.crr.lib.errors
 import data.crr.lib.iam
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.shared
 
 service := "s3.amazonaws.com"
 
@@ -101,7 +102,7 @@ statement_name(_, s) := sprintf("Sid %q", [s.Sid]) if {
 # fixed keeps what does not block S3 and adds S3's statement.
 fixed(doc) := {
 	"Version": object.get(doc, "Version", "2012-10-17"),
-	"Statement": array.concat(kept(doc), [cli.s3_trust_statement(input.bucket.AccountId)]),
+	"Statement": array.concat(kept(doc), [shared.s3_trust_statement]),
 }
 
 kept(doc) := [s |

@@ -33,6 +33,7 @@ import data.crr.lib.cli
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.shared
 import data.crr.lib.terraform as tf
 
 applies if {
@@ -142,7 +143,7 @@ deny contains f if {
 # The guide's least-privilege policy for this source and its enabled destinations,
 # merged into the role's crr-replication policy when it has one (without the Deny
 # statements of that policy that remove a needed permission).
-least_privilege := cli.permissions_policy(source, repl.enabled_destination_arns)
+least_privilege := shared.permissions_policy
 
 own_entry := e if {
 	some e in policies.identity

@@ -22,6 +22,7 @@ import data.crr.lib.errors
 import data.crr.lib.iam
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
+import data.crr.lib.shared
 import data.crr.lib.terraform as tf
 
 service := "s3.amazonaws.com"
@@ -84,11 +85,9 @@ deny contains f if {
 	}
 }
 
-# guard is the condition AWS recommends: the source bucket's account and ARN.
-guard := {
-	"StringEquals": {"aws:SourceAccount": input.bucket.AccountId},
-	"ArnLike": {"aws:SourceArn": input.bucket.Arn},
-}
+# guard is the condition AWS recommends: the accounts and ARNs of every source bucket
+# of the role (shared.source_guard), so that a shared role stays usable by all.
+guard := shared.source_guard
 
 # fixed is the trust policy with the guard added to every unguarded S3 statement (its
 # other conditions kept) and every other statement unchanged.

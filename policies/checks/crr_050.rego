@@ -22,6 +22,7 @@
 package crr.checks.crr_050
 
 import data.crr.lib.cli
+import data.crr.lib.iam
 import data.crr.lib.errors
 import data.crr.lib.iampolicy as ip
 import data.crr.lib.replication as repl
@@ -139,8 +140,10 @@ deny contains f if {
 
 # policy_fix is the destination policy without the Deny statements that take a needed
 # grant away, plus the guide's cross-account statements for the role.
-# Statements with the Sids of the added ones are replaced (bucket policy Sids are unique).
-policy_fix(d, doc, unmet) := ip.adding(ip.without(doc, blocking | replaced), grants(d)) if {
+# Statements with the Sids of the added ones are replaced (bucket policy Sids are
+# unique), keeping the principals and actions they grant to other sources' roles: a
+# destination policy covers every source that replicates into it.
+policy_fix(d, doc, unmet) := ip.adding(ip.without(doc, blocking | replaced), [shared_grant(g, doc) | some g in grants(d)]) if {
 	is_object(doc)
 	blocking := {s |
 		some n in unmet
@@ -169,6 +172,23 @@ grants(d) := [
 		"Resource": d,
 	},
 ]
+
+# shared_grant is grant g merged with the policy's statement of the same Sid: the
+# union of their AWS principals and actions (one value stays a string).
+shared_grant(g, doc) := object.union(g, {
+	"Principal": {"AWS": one_or_list(iam.as_set(g.Principal.AWS) | iam.as_set(s.Principal.AWS))},
+	"Action": sort(iam.as_set(g.Action) | iam.as_set(s.Action)),
+}) if {
+	some s in ip.statements(doc)
+	s.Sid == g.Sid
+	s.Effect == "Allow"
+	iam.as_set(s.Principal.AWS) != iam.as_set(g.Principal.AWS)
+} else := g
+
+one_or_list(values) := v if {
+	count(values) == 1
+	some v in values
+} else := sort(values)
 
 owner_override(d) := ["s3:ObjectOwnerOverrideToBucketOwner"] if {
 	some r in rules_to(d)

@@ -126,3 +126,25 @@ docker: ## build the static linux binary and the container image crrscan:$(VERSI
 	@mkdir -p bin/linux-amd64
 	$(STATIC_ENV) GOOS=linux GOARCH=amd64 $(GO) build $(STATIC_FLAGS) -ldflags "$(STATIC_LDFLAGS)" -o bin/linux-amd64/crrscan ./cmd/crrscan
 	$(CONTAINER) build -f Dockerfile -t crrscan:$(VERSION) bin/linux-amd64
+
+# make bench-eval: offline re-evaluation (`crrscan scan --from-snapshot`) of
+# synthetic snapshots scanned from the fake estate (deterministic for a size), one
+# process per run, with the Go benchmark yardstick from the same run. Sizes:
+# BENCH_EVAL_SIZES="10000 100000" adds the 100k estate.
+BENCH_EVAL_DIR     ?= out/bench-eval
+BENCH_EVAL_SIZES   ?= 10000
+BENCH_EVAL_FORMATS ?= json all
+
+.PHONY: bench-eval
+bench-eval: build ## time `scan --from-snapshot` on synthetic snapshots (10k; BENCH_EVAL_SIZES for more) and the yardstick
+	@rm -rf $(BENCH_EVAL_DIR) && mkdir -p $(BENCH_EVAL_DIR) bin
+	$(GO) test -tags bench -c -o bin/fakeaws.test ./scanner/fakeaws
+	@set -e; for n in $(BENCH_EVAL_SIZES); do \
+	  $(BENCH_ENV) CRRSCAN_BENCH_BUCKETS=$$n CRRSCAN_BENCH_SNAPSHOT=$(BENCH_EVAL_DIR)/snapshot-$$n.json \
+	    $(BENCH_TEST) '^TestBenchSnapshot$$'; \
+	  CRRSCAN_BENCH_OFFLINE=$(BENCH_EVAL_DIR)/snapshot-$$n.json CRRSCAN_BENCH_BIN=$(BIN) \
+	    CRRSCAN_BENCH_FORMATS="$(BENCH_EVAL_FORMATS)" CRRSCAN_BENCH_OUT_DIR=$(BENCH_EVAL_DIR)/$$n \
+	    $(BENCH_TEST) '^TestBenchOffline$$'; \
+	done
+	@echo "yardstick (same run):"
+	@$(GO) test -run XXX -bench 'BenchmarkEvaluateFloor/trivial-catalogue-42-converted-once$$' -benchtime 200x -cpu 1 ./policies/ | grep '^Benchmark'

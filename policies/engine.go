@@ -59,9 +59,12 @@ const query = "results := data." + evaluationPackage + ".results"
 type Engine struct {
 	checks []check // sorted by id
 	query  rego.PreparedEvalQuery
-	digest string
-	keys   map[string]*ast.Term // read only: see inputKeys
-	pure   map[*ast.Term]bool   // read only: see pureCalls
+	// selected are the queries of the selections (see selection.go), by mask of the
+	// conditions that hold for a bucket; nil when every check declares nothing.
+	selected []rego.PreparedEvalQuery
+	digest   string
+	keys     map[string]*ast.Term // read only: see inputKeys
+	pure     map[*ast.Term]bool   // read only: see pureCalls
 	// evalTimeout bounds one bucket's evaluation (negative: no limit).
 	evalTimeout time.Duration
 }
@@ -72,6 +75,8 @@ type check struct {
 	hasApplies bool
 	denySet    bool // every deny rule adds to a set (deny contains ...): deny is always defined
 	actions    bool // the package defines remediation_actions(f): see actions.go
+	// appliesWhen is custom.applies_when as a mask of conditions() (0: in every selection).
+	appliesWhen uint
 }
 
 // Evaluation is one bucket's result.
@@ -98,6 +103,12 @@ func New(ctx context.Context, policyDirs ...string) (*Engine, error) {
 // that calls a builtin reaching outside the process (sandboxedBuiltins) is refused
 // with its file and line; each bucket's evaluation is limited to o.EvalTimeout.
 func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
+	return newEngineWith(ctx, o, nil)
+}
+
+// newEngineWith is NewWithOptions; mutate (when not nil) may change the loaded checks,
+// sorted by id, before the queries are generated (tests mutate a selection with it).
+func newEngineWith(ctx context.Context, o Options, mutate func([]check)) (*Engine, error) {
 	mods, err := loadModules(o.PolicyDirs)
 	if err != nil {
 		return nil, err
@@ -129,7 +140,7 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 	owner := map[string]string{}
 	for _, n := range names {
 		cp := pkgs[n]
-		c, ps := checkFromPackage(cp)
+		c, when, ps := checkFromPackage(cp)
 		problems = append(problems, ps...)
 		if len(ps) > 0 {
 			continue
@@ -139,7 +150,7 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 			continue
 		}
 		owner[c.ID] = c.Package
-		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies, denySet: sets[n], actions: acts[n]})
+		e.checks = append(e.checks, check{Check: c, pkg: n, hasApplies: cp.hasApplies, denySet: sets[n], actions: acts[n], appliesWhen: when})
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("invalid checks:\n  %s", strings.Join(problems, "\n  "))
@@ -148,8 +159,12 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 		return nil, fmt.Errorf("load policies: check %s is missing", ErrorCheckID)
 	}
 	sort.Slice(e.checks, func(i, j int) bool { return e.checks[i].ID < e.checks[j].ID })
+	if mutate != nil {
+		mutate(e.checks)
+	}
 
-	gen, err := evaluationModule(e.checks)
+	sels := selections(e.checks)
+	gen, err := evaluationModule(e.checks, sels...)
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
@@ -159,14 +174,20 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 	for _, m := range mods {
 		opts = append(opts, rego.ParsedModule(m.parsed))
 	}
+	var queryOpts []func(*rego.Rego)
 	if !o.AllowNetwork {
-		opts = append(opts, rego.Capabilities(sandboxCapabilities()))
+		queryOpts = append(queryOpts, rego.Capabilities(sandboxCapabilities()))
 	}
-	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	pq, err := rego.New(append(opts, queryOpts...)...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
 	e.query = pq
+	if len(sels) > 0 {
+		if e.selected, err = prepareSelections(ctx, compiler, pq, sels, queryOpts); err != nil {
+			return nil, fmt.Errorf("compile policies: %w", err)
+		}
+	}
 	if compiler != nil {
 		e.pure = pureCalls(compiler)
 	}
@@ -180,9 +201,10 @@ func NewWithOptions(ctx context.Context, o Options) (*Engine, error) {
 // or, for a check without one, the bucket is in scope). A check that does not apply is
 // never judged, so its deny rule is not evaluated either; the checks whose applies rule
 // already looks at deny evaluate it once (rules are cached within an evaluation).
-func evaluationModule(checks []check) (*ast.Module, error) {
-	var b strings.Builder
-	b.WriteString("package " + evaluationPackage + "\n\n")
+// results holds every check; each of sels gets a rule of its own (selection.rule) with
+// the same bodies for its members only.
+func evaluationModule(checks []check, sels ...selection) (*ast.Module, error) {
+	bodies := make([]string, len(checks))
 	for i, c := range checks {
 		name, err := json.Marshal(c.pkg)
 		if err != nil {
@@ -204,7 +226,17 @@ func evaluationModule(checks []check) (*ast.Module, error) {
 		if c.actions {
 			denies = withActions(pkg, denies)
 		}
-		fmt.Fprintf(&b, "results contains [%d, %s] if %s\n\n", i, denies, cond)
+		bodies[i] = fmt.Sprintf(" contains [%d, %s] if %s\n\n", i, denies, cond)
+	}
+	var b strings.Builder
+	b.WriteString("package " + evaluationPackage + "\n\n")
+	for _, body := range bodies {
+		b.WriteString("results" + body)
+	}
+	for _, s := range sels {
+		for _, i := range s.members {
+			b.WriteString(s.rule + bodies[i])
+		}
 	}
 	return ast.ParseModuleWithOpts("crrscan-evaluation.rego", b.String(), ast.ParserOptions{RegoVersion: ast.RegoV1})
 }
@@ -310,6 +342,12 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Evaluation, error) {
 // pure calls. The evaluation is the same, value for value. cache must have been used
 // with e alone.
 func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *evalCache) (Evaluation, error) {
+	return e.evaluateQuery(ctx, in, cache, e.queryFor(in))
+}
+
+// evaluateQuery is evaluateWith with the prepared query to evaluate: e.query (the
+// whole catalogue) or one of e.selected.
+func (e *Engine) evaluateQuery(ctx context.Context, in Input, cache *evalCache, pq rego.PreparedEvalQuery) (Evaluation, error) {
 	if cache != nil && cache.owner != e {
 		return Evaluation{}, fmt.Errorf("bucket %s: the evaluation cache belongs to another engine", in.Bucket.Arn)
 	}
@@ -328,7 +366,7 @@ func (e *Engine) evaluateWith(ctx context.Context, in Input, cache *evalCache) (
 	if cache != nil {
 		vc.calls, vc.pure = &cache.calls, e.pure
 	}
-	rs, err := e.query.Eval(evalCtx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
+	rs, err := pq.Eval(evalCtx, rego.EvalParsedInput(val), rego.EvalExternalCancel(cancel),
 		rego.EvalMetrics(metrics.NoOp()), rego.EvalGenerateJSON(rawTerm),
 		rego.EvalVirtualCache(vc))
 	if ev, stopped := e.stoppedEvaluation(ctx, evalCtx, in, err); stopped {

@@ -200,14 +200,15 @@ func ruleName(r *ast.Rule) string {
 	return ""
 }
 
-// checkFromPackage validates a check package's METADATA and turns it into a Check.
-func checkFromPackage(cp *checkPackage) (Check, []string) {
+// checkFromPackage validates a check package's METADATA and turns it into a Check
+// and its custom.applies_when (a mask of conditions(); see selection.go).
+func checkFromPackage(cp *checkPackage) (Check, uint, []string) {
 	where := strings.Join(cp.files, ", ")
 	if len(cp.meta) == 0 {
-		return Check{}, []string{fmt.Sprintf("%s: package %s has no METADATA block (title, custom.id, custom.severity)", where, cp.path)}
+		return Check{}, 0, []string{fmt.Sprintf("%s: package %s has no METADATA block (title, custom.id, custom.severity)", where, cp.path)}
 	}
 	if len(cp.meta) > 1 {
-		return Check{}, []string{fmt.Sprintf("%s: package %s has %d package METADATA blocks, want one", where, cp.path, len(cp.meta))}
+		return Check{}, 0, []string{fmt.Sprintf("%s: package %s has %d package METADATA blocks, want one", where, cp.path, len(cp.meta))}
 	}
 	a := cp.meta[0]
 	at := locate(a.Location, where)
@@ -258,7 +259,9 @@ func checkFromPackage(cp *checkPackage) (Check, []string) {
 		sort.Strings(c.Requires)
 	}
 	c.Compliance = complianceOf(a, bad)
-	return c, problems
+	raw, present := a.Custom["applies_when"]
+	when := appliesWhenOf(raw, present, bad)
+	return c, when, problems
 }
 
 func customString(a *ast.Annotations, key string, bad func(string, ...any)) string {

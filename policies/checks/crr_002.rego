@@ -13,6 +13,7 @@
 #     Enable versioning on the destination bucket, with credentials of the account that
 #     owns it. Objects that failed while it was off need S3 Batch Replication.
 #   requires: [replication, destination]
+#   applies_when: [replicates]
 #   compliance:
 #     aws-securityhub: [S3.7]
 #     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]

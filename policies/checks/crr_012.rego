@@ -16,6 +16,7 @@
 #     configuration), or remove the rule if it is no longer wanted. Objects written
 #     while it was disabled need S3 Batch Replication.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_012
 
 import data.crr.lib.errors

@@ -16,6 +16,7 @@
 #     add a catch-all rule instead. Objects written before the change need S3 Batch
 #     Replication.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_013
 
 import data.crr.lib.errors

@@ -24,6 +24,7 @@
 #     by prefix instead of tags if that is too wide. Delete-marker replication is
 #     outside the RTC 15-minute SLA.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_014
 
 import data.crr.lib.errors

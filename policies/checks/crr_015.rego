@@ -17,6 +17,7 @@
 #     configuration is the bucket's own with every V1 rule converted, because the two
 #     schemas should not be mixed; every other rule and field is kept.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_015
 
 import data.crr.lib.errors

@@ -18,6 +18,7 @@
 #     swap the priorities if the other rule should win. V1 rules, which have no
 #     priority, are rewritten as V2 rules.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_016
 
 import data.crr.lib.errors

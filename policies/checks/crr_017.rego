@@ -27,6 +27,7 @@
 #     the rule's Prefix in replication.json (the configuration as read) and apply it, or
 #     keep the rule if objects are yet to be written under it.
 #   requires: [replication, objects]
+#   applies_when: [replicates]
 package crr.checks.crr_017
 
 import data.crr.lib.cli

@@ -21,6 +21,7 @@
 #     that rule changed), then write it with put-bucket-replication; if the
 #     configuration comes from infrastructure code, correct it there.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_018
 
 import data.crr.lib.errors

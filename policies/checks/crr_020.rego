@@ -14,6 +14,7 @@
 #     the replication role in its bucket policy; or point the rule at an existing
 #     bucket. Replace DESTINATION-REGION in the commands.
 #   requires: [replication, destination]
+#   applies_when: [replicates]
 #   compliance:
 #     aws-securityhub: [S3.7]
 #     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]

@@ -23,6 +23,7 @@
 #     same-region replication is the bucket's purpose, declare it (intent
 #     destination_region) in the settings.
 #   requires: [replication, bucket, destination]
+#   applies_when: [replicates]
 #   compliance:
 #     aws-securityhub: [S3.7]
 #     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]

@@ -18,6 +18,7 @@
 #     in the disallowed region. If the region is in fact allowed, add it to
 #     requirements.allowed_regions.
 #   requires: [replication, destination]
+#   applies_when: [replicates]
 package crr.checks.crr_022
 
 import data.crr.lib.arn

@@ -16,6 +16,7 @@
 #     left). Find out who added the rule and what was copied. If the account is in fact
 #     yours, add it to requirements.allowed_accounts instead.
 #   requires: [replication, destination]
+#   applies_when: [replicates]
 package crr.checks.crr_023
 
 import data.crr.lib.errors

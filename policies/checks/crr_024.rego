@@ -18,6 +18,7 @@
 #     with only that rule's StorageClass changed (the first allowed class that is not an
 #     archive class, or STANDARD_IA). Replicas already written keep their class.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_024
 
 import data.crr.lib.errors

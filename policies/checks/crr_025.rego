@@ -19,6 +19,7 @@
 #     the policy already in place. Then remove the public statements from its bucket
 #     policy, and review the bucket's access logs for reads by anonymous callers.
 #   requires: [replication, destination, publicaccessblock, policy]
+#   applies_when: [replicates]
 package crr.checks.crr_025
 
 import data.crr.lib.cli

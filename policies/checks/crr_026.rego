@@ -22,6 +22,7 @@
 #     AbortIncompleteMultipartUpload), so save the current one first (the first command)
 #     and compare.
 #   requires: [replication, destination, lifecycle]
+#   applies_when: [replicates]
 package crr.checks.crr_026
 
 import data.crr.lib.cli

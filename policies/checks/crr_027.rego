@@ -15,6 +15,7 @@
 #     with Payer=BucketOwner, with credentials of the destination account), or replicate
 #     into another bucket. Objects that failed meanwhile need S3 Batch Replication.
 #   requires: [replication, destination, requestpayment]
+#   applies_when: [replicates]
 package crr.checks.crr_027
 
 import data.crr.lib.cli

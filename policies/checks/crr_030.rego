@@ -15,6 +15,7 @@
 #     s3.amazonaws.com assume it, and a permissions policy for the source and
 #     destination buckets; or point the configuration at an existing replication role.
 #   requires: [replication, role]
+#   applies_when: [replicates]
 #   compliance:
 #     aws-securityhub: [S3.7]
 #     nist-800-53-r5: [AU-9(2), CP-6, CP-6(1), CP-6(2), CP-9, CP-10, SC-5(2), SC-36(2), SI-13(5)]

@@ -16,6 +16,7 @@
 #     statements (or detach the broad managed policies). If other buckets share the
 #     role, add their ARNs to the least-privilege policy before removing anything.
 #   requires: [replication, role]
+#   applies_when: [replicates]
 package crr.checks.crr_033
 
 import data.crr.lib.cli

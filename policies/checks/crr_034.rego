@@ -15,6 +15,7 @@
 #     bucket ARN) conditions to the statement that lets s3.amazonaws.com assume the role.
 #     If other buckets share the role, list their ARNs in aws:SourceArn too.
 #   requires: [replication, role]
+#   applies_when: [replicates]
 package crr.checks.crr_034
 
 import data.crr.lib.cli

@@ -16,6 +16,7 @@
 #     replication configuration again with the new role's ARN. For a destination in
 #     another account, grant that role in the destination bucket policy.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_035
 
 import data.crr.lib.arn

@@ -17,6 +17,7 @@
 #     own with only that rule changed (a V1 rule is rewritten as V2, since RTC needs
 #     the V2 schema). RTC and its metrics are billed per GB and as custom metrics.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_040
 
 import data.crr.lib.errors

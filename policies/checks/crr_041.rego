@@ -17,6 +17,7 @@
 #     (OperationsFailedReplication, ReplicationLatency) and subscribe to the
 #     s3:Replication:* events.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_041
 
 import data.crr.lib.errors

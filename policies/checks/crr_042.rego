@@ -26,6 +26,7 @@
 #     replaces it whole: the suggested document keeps the existing configurations).
 #     Alarm on the AWS/S3 OperationsFailedReplication metric as well.
 #   requires: [replication, notification]
+#   applies_when: [replicates]
 #   compliance:
 #     aws-securityhub: [S3.11]
 #     nist-800-53-r5: [CA-7, SI-3(8), SI-4, SI-4(4)]

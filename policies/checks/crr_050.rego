@@ -19,6 +19,7 @@
 #     s3:GetBucketVersioning and s3:PutBucketVersioning on the destination bucket; drop
 #     Deny statements that take these away from the role.
 #   requires: [replication, destination, policy]
+#   applies_when: [replicates]
 package crr.checks.crr_050
 
 import data.crr.lib.cli

@@ -18,6 +18,7 @@
 #     the rule, and grant s3:ObjectOwnerOverrideToBucketOwner to the role in its policy
 #     and in the destination bucket policy.
 #   requires: [replication, destination, ownership]
+#   applies_when: [replicates]
 package crr.checks.crr_051
 
 import data.crr.lib.cli

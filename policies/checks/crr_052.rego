@@ -19,6 +19,7 @@
 #     BucketOwnerEnforced). Within one account, remove AccessControlTranslation from the
 #     rule.
 #   requires: [replication, role, destination, policy, ownership]
+#   applies_when: [replicates]
 package crr.checks.crr_052
 
 import data.crr.lib.cli

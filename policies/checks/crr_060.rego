@@ -19,6 +19,7 @@
 #     and kms:Encrypt on the replica key (CRR-062). Objects skipped so far need S3
 #     Batch Replication.
 #   requires: [replication, encryption]
+#   applies_when: [replicates]
 package crr.checks.crr_060
 
 import data.crr.lib.cli

@@ -16,6 +16,7 @@
 #     configuration, so the document keeps every other rule and field. The role needs
 #     kms:Encrypt on that key (CRR-062).
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_061
 
 import data.crr.lib.cli

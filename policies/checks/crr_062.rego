@@ -20,6 +20,7 @@
 #     account, also grant the role these actions in the key policy (with that
 #     account's credentials).
 #   requires: [replication, role, encryption, kms]
+#   applies_when: [replicates]
 package crr.checks.crr_062
 
 import data.crr.lib.arn

@@ -20,6 +20,7 @@
 #     encrypted with a deleted key cannot be decrypted any more). Objects that failed
 #     meanwhile need S3 Batch Replication.
 #   requires: [replication, encryption, kms]
+#   applies_when: [replicates]
 package crr.checks.crr_063
 
 import data.crr.lib.cli

@@ -19,6 +19,7 @@
 #     document keeps every other rule and field. The role needs kms:Encrypt on the new
 #     key (CRR-062).
 #   requires: [replication, destination]
+#   applies_when: [replicates]
 package crr.checks.crr_064
 
 import data.crr.lib.cli

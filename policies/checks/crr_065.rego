@@ -16,6 +16,7 @@
 #     credentials of the account that owns it; or, when SSE-C should not be used at
 #     all, block SSE-C on the source too, so that no SSE-C object needs replicating.
 #   requires: [replication, destination, encryption]
+#   applies_when: [replicates]
 package crr.checks.crr_065
 
 import data.crr.lib.errors

@@ -17,6 +17,7 @@
 #     the source objects (CRR-071). Objects that failed meanwhile need S3 Batch
 #     Replication.
 #   requires: [replication, objectlock, destination]
+#   applies_when: [replicates]
 package crr.checks.crr_070
 
 import data.crr.lib.cli

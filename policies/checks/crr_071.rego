@@ -14,6 +14,7 @@
 #     Allow the replication role s3:GetObjectRetention and s3:GetObjectLegalHold on the
 #     source bucket's objects, and remove what takes them away.
 #   requires: [replication, role, objectlock]
+#   applies_when: [replicates]
 package crr.checks.crr_071
 
 import data.crr.lib.cli

@@ -20,6 +20,7 @@
 #     on the peer's rules back. put-bucket-replication replaces the whole
 #     configuration, so the document keeps every other rule and field.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_072
 
 import data.crr.lib.cli

@@ -21,6 +21,7 @@
 #     every other rule. Objects already in B need S3 Batch Replication to reach C.
 #     If only B's own objects should reach C, waive this finding.
 #   requires: [replication]
+#   applies_when: [replicates]
 package crr.checks.crr_073
 
 import data.crr.lib.arn

@@ -408,7 +408,6 @@ func TestBenchEstate(t *testing.T) {
 	fake := startFake(t, serveConfig{Buckets: buckets, Accounts: accounts, Latency: latency, Throttle: throttle})
 	res.Buckets, res.Accounts, res.Regions, res.Roles, res.Replicating = fake.Buckets, fake.Accounts, fake.Regions, fake.Roles, fake.Replicating
 	res.KindBucketCount = fake.Kinds
-	awsEnv(t, fake.ManagementAccount)
 	ctx := context.Background()
 
 	// As in `crrscan scan`: the engine is loaded before collection starts.
@@ -420,16 +419,7 @@ func TestBenchEstate(t *testing.T) {
 	res.EngineSeconds = time.Since(t0).Seconds()
 	res.RSSEngineKB = fakeaws.RSSKB()
 
-	// As `crrscan scan --org --role-name OrganizationAccountAccessRole` from the
-	// management account, with the scanner's default rate limits.
-	o := scanner.Options{Region: "us-east-1", EndpointURL: fake.URL, Concurrency: concurrency}
-	if fake.Accounts > 1 {
-		o.Org, o.RoleName = true, fakeaws.DefaultAccessRole
-	}
-	clients, err := scanner.NewAWSClients(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, clients := fakeScanClients(t, fake, concurrency)
 	today := time.Now()
 	var judger *policies.Judger
 	var streamed atomic.Int64
@@ -506,6 +496,23 @@ func TestBenchEstate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// fakeScanClients are the scan options and clients of `crrscan scan --org --role-name
+// OrganizationAccountAccessRole` from the fake's management account, with the
+// scanner's default rate limits.
+func fakeScanClients(t *testing.T, fake *fakeProcess, concurrency int) (scanner.Options, scanner.Clients) {
+	t.Helper()
+	awsEnv(t, fake.ManagementAccount)
+	o := scanner.Options{Region: "us-east-1", EndpointURL: fake.URL, Concurrency: concurrency}
+	if fake.Accounts > 1 {
+		o.Org, o.RoleName = true, fakeaws.DefaultAccessRole
+	}
+	clients, err := scanner.NewAWSClients(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, clients
 }
 
 // rateBound is the shortest time the scanner's default per-account, per-service

@@ -60,9 +60,13 @@ func withoutTiming(t *testing.T, files map[string][]byte, table string) (map[str
 	}
 	s, f := r.Scan.StartedAt.UTC(), r.Scan.FinishedAt.UTC()
 	var forms []string
-	for _, at := range []time.Time{s, f} {
+	// The collection and evaluation times too (scan.collected_at, evaluated_at).
+	for _, at := range []time.Time{s, f, r.Scan.CollectedAt.UTC(), r.Scan.EvaluatedAt.UTC()} {
+		if at.IsZero() {
+			continue
+		}
 		forms = append(forms, at.Format(time.RFC3339Nano), at.Format(time.RFC3339), at.Format("2006-01-02 15:04:05 UTC"),
-			at.Format("2006-01-02T15:04:05"), at.Format("2006-01-02 at 15:04 UTC"))
+			at.Format("2006-01-02T15:04:05"), at.Format("2006-01-02 at 15:04 UTC"), at.Format("2006-01-02 15:04 UTC"))
 	}
 	forms = append(forms, f.Sub(s).Round(time.Millisecond).String(), `"`+fmt.Sprintf("%.3f", f.Sub(s).Seconds())+`"`)
 	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
@@ -173,8 +177,9 @@ func TestShardedScanOnMoto(t *testing.T) {
 	if len(rw.Findings) == 0 || rw.Scan.BucketsScanned != len(e.AllBuckets())+2 {
 		t.Fatalf("the unsharded run found %d findings in %d buckets", len(rw.Findings), rw.Scan.BucketsScanned)
 	}
-	rw.Scan.StartedAt, rw.Scan.FinishedAt = time.Time{}, time.Time{}
-	rg.Scan.StartedAt, rg.Scan.FinishedAt = time.Time{}, time.Time{}
+	for _, sc := range []*report.ScanInfo{&rw.Scan, &rg.Scan} {
+		sc.StartedAt, sc.FinishedAt, sc.CollectedAt, sc.EvaluatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	}
 	if !reflect.DeepEqual(rw, rg) {
 		t.Errorf("merged result differs:\n got %+v\nwant %+v", rg.Scan, rw.Scan)
 	}
@@ -193,6 +198,23 @@ func TestShardedScanOnMoto(t *testing.T) {
 	// Byte for byte: every report and the table, timing aside.
 	nw, tw := withoutTiming(t, want, single.stdout)
 	ng, tg := withoutTiming(t, got, merged.stdout)
+	// The reports point to the full report where each run wrote it.
+	// (in Markdown the location is escaped, so lines naming the full report are
+	// compared with the output prefix's last segment replaced).
+	here := strings.NewReplacer("s3://"+outBucket+"/merged/", "s3://"+outBucket+"/single/")
+	pointer := func(v string) string {
+		lines := strings.Split(here.Replace(v), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "full report") || strings.Contains(l, "full text") {
+				lines[i] = strings.ReplaceAll(l, "merged", "single")
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	for k, v := range ng {
+		ng[k] = pointer(v)
+	}
+	tg = pointer(tg)
 	for k := range nw {
 		if k == "crrscan.snapshot.json" {
 			continue // collected_at: compared above

@@ -3,9 +3,9 @@ package app
 import (
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 
+	"github.com/crrscan/crrscan/internal/objstore"
 	"github.com/crrscan/crrscan/report"
 )
 
@@ -47,7 +47,7 @@ func fullReport(formats []string, dir string) string {
 	for _, want := range []string{"html", "json", "markdown", "csv"} {
 		for _, f := range formats {
 			if f == want {
-				return filepath.Join(dir, report.FileName(f))
+				return objstore.Join(dir, report.FileName(f))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -107,4 +108,16 @@ type accountCalls struct {
 
 func (c accountCalls) ListRegions(ctx context.Context, in *account.ListRegionsInput, o ...func(*account.Options)) (*account.ListRegionsOutput, error) {
 	return c.listRegions(ctx, in, o...)
+}
+
+// ConfigOf returns the SDK configuration that c's clients were built with (the
+// account's credentials, region, endpoint, retryer and rate limiter), so that a
+// mode that writes (remediation) builds its own clients for the same account;
+// false for clients that are not the SDK's (fakes).
+func ConfigOf(c Clients) (aws.Config, bool) {
+	ac, ok := c.(*awsClients)
+	if !ok {
+		return aws.Config{}, false
+	}
+	return ac.cfg, true
 }

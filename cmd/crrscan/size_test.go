@@ -23,6 +23,9 @@ func TestOnlyCalledSDKOperationsAreLinked(t *testing.T) {
 		"organizations.ListAccounts": true,
 		"account.ListRegions":        true,
 		"cloudwatch.GetMetricData":   true,
+		// Remediation's writes (remediate/awsclient).
+		"iam.CreateRole": true, "iam.DeleteRole": true, "iam.UpdateAssumeRolePolicy": true,
+		"iam.PutRolePolicy": true, "iam.DeleteRolePolicy": true,
 	}
 	// Exported methods of the clients: their operations.
 	op := regexp.MustCompile(`service/(ec2|iam|kms|organizations|account|cloudwatch)\.\(\*Client\)\.([A-Z]\w*)\n`)

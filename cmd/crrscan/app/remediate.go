@@ -232,11 +232,11 @@ func clients(ctx context.Context, cfg RemediateConfig) (remediate.Clients, error
 				return nil, err
 			}
 		}
-		iamc, ok := c.IAM().(awsclient.IAMAPI)
+		awsCfg, ok := scanner.ConfigOf(c)
 		if !ok {
-			return nil, errors.New("the IAM client cannot write")
+			return nil, errors.New("no AWS configuration to write with")
 		}
-		return &awsclient.Client{IAM: iamc, S3: func(region string) awsclient.S3API {
+		return &awsclient.Client{IAM: awsclient.NewIAM(awsCfg), S3: func(region string) awsclient.S3API {
 			s3c, _ := c.S3(region).(awsclient.S3API)
 			return s3c
 		}}, nil

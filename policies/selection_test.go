@@ -202,6 +202,12 @@ func TestSelections(t *testing.T) {
 		if slices.Contains([]string{"CRR-001", "CRR-010", "CRR-090", "CRR-091", "CRR-092"}, c.ID) {
 			want = 0 // they apply to buckets without a configuration (in scope, errors, waivers, intent)
 		}
+		if slices.Contains([]string{"CRR-080", "CRR-081", "CRR-082", "CRR-083", "CRR-084", "CRR-085"}, c.ID) {
+			// Live verification landed beside the selection and declares nothing yet
+			// (so it runs on every bucket): the equivalence estates carry no
+			// verification evidence that would prove a declaration right.
+			want = 0
+		}
 		if c.appliesWhen != want {
 			t.Errorf("%s: applies_when mask %d, want %d", c.ID, c.appliesWhen, want)
 		}

@@ -17,7 +17,7 @@ build: ## build bin/crrscan
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/crrscan
 
 release: ## build bin/crrscan as released: static, -trimpath, stripped (-ldflags "-s -w")
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(BIN) ./cmd/crrscan
+	$(STATIC_ENV) $(GO) build $(STATIC_FLAGS) -ldflags "$(STATIC_LDFLAGS)" -o $(BIN) ./cmd/crrscan
 	@ls -l $(BIN)
 
 demo: build ## scan the bundled demo estate offline: table here, every report in out/demo/
